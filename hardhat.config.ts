@@ -1,0 +1,54 @@
+import { createRequire } from "node:module";
+import hardhatToolboxViemPlugin from "@nomicfoundation/hardhat-toolbox-viem";
+import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
+import { configVariable, defineConfig } from "hardhat/config";
+
+// Offline builds: solc comes from the npm `solc` package (pinned to exactly this version in
+// package.json) instead of Hardhat's compiler download, which these machines cannot reach.
+const SOLC_VERSION = "0.8.28";
+const solcjs = createRequire(import.meta.url).resolve("solc/soljson.js");
+
+// One EVM version everywhere: Cancun. Sepolia, Base Sepolia and Hyperledger Besu (the consortium
+// chain) all run it, and nothing here needs Prague's additions, so one bytecode deploys anywhere.
+const EVM_VERSION = "cancun";
+
+export default defineConfig({
+  plugins: [hardhatToolboxViemPlugin, hardhatEthers, hardhatTypechain],
+  solidity: {
+    profiles: {
+      default: {
+        version: SOLC_VERSION,
+        path: solcjs,
+        settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 1000 } },
+      },
+      production: {
+        version: SOLC_VERSION,
+        path: solcjs,
+        settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 1000 } },
+      },
+    },
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+  networks: {
+    hardhatMainnet: { type: "edr-simulated", chainType: "l1", hardfork: EVM_VERSION },
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("BASE_SEPOLIA_PRIVATE_KEY")],
+    },
+  },
+  test: {
+    solidity: { fuzz: { runs: 256 } },
+  },
+});
