@@ -1,0 +1,85 @@
+/**
+ * Gas benchmark: deploys through Ignition on the in-process network, performs each operation once
+ * in a realistic state and writes total transaction gas per operation to `gas/snapshot.json`
+ * (committed, so every change shows its gas delta in review). Run with `npm run gas`.
+ */
+import { writeFile } from "node:fs/promises";
+import { network } from "hardhat";
+import type { Hex } from "viem";
+import { deployCaduceus } from "../test/helpers/deploy.js";
+import { CODEC_DAG_PB, ENVELOPE_BYTES, newRecord, seededBytes } from "../test/helpers/records.js";
+import { signRegistration } from "../test/helpers/signatures.js";
+
+const SNAPSHOT = new URL("../gas/snapshot.json", import.meta.url);
+
+const connection = await network.create();
+const c = await deployCaduceus(connection);
+const { publicClient } = c;
+const patient = c.patient.account.address;
+const asHospital = { account: c.hospital.account };
+const snapshot: Record<string, number> = {};
+
+async function measure(key: string, send: () => Promise<Hex>, items = 1): Promise<void> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: await send() });
+  if (receipt.status !== "success") throw new Error(`${key}: transaction reverted`);
+  snapshot[key] = Math.round(Number(receipt.gasUsed) / items);
+}
+
+// Consortium
+const [, , , , , , , , , , newHospital, newDoctor] = await c.viem.getWalletClients();
+await measure("Consortium.admitHospital", () =>
+  c.consortium.write.admitHospital([newHospital.account.address, "Example Regional", "0x01"]),
+);
+await measure("Consortium.addStaff", () =>
+  c.consortium.write.addStaff([newDoctor.account.address], { account: newHospital.account }),
+);
+await measure("Consortium.suspendHospital", () => c.consortium.write.suspendHospital([newHospital.account.address]));
+
+// KeyRegistry
+await measure("KeyRegistry.publish", () =>
+  c.keyRegistry.write.publish([seededBytes("x25519", 32), "0x"], { account: c.patient.account }),
+);
+await measure("KeyRegistry.publish.rotateWithPqKey", () =>
+  c.keyRegistry.write.publish([seededBytes("x25519-2", 32), seededBytes("xwing", 1216)], { account: c.patient.account }),
+);
+
+// RecordRegistry: the patient's first record pays for their counter slot; later ones do not.
+await measure("RecordRegistry.register.firstForPatient", () =>
+  c.recordRegistry.write.register([newRecord(patient, "first")], asHospital),
+);
+await measure("RecordRegistry.register", () => c.recordRegistry.write.register([newRecord(patient, "second")], asHospital));
+await measure("RecordRegistry.register.dagPb", () =>
+  c.recordRegistry.write.register([newRecord(patient, "dag-pb", { codec: CODEC_DAG_PB })], asHospital),
+);
+await measure("RecordRegistry.register.xwingEnvelope", () =>
+  c.recordRegistry.write.register([newRecord(patient, "xwing", { envelopeBytes: ENVELOPE_BYTES.xwing })], asHospital),
+);
+
+const signed = newRecord(patient, "signed");
+const deadline = (await publicClient.getBlock()).timestamp + 3600n;
+const signature = await signRegistration(c, c.hospital, signed, deadline);
+await measure("RecordRegistry.registerWithSig", () =>
+  c.recordRegistry.write.registerWithSig([signed, c.hospital.account.address, deadline, signature], {
+    account: c.relayer.account,
+  }),
+);
+
+for (const n of [10, 50]) {
+  const batch = Array.from({ length: n }, (_, i) => newRecord(patient, `batch-${n}-${i}`));
+  await measure(`RecordRegistry.registerBatch.perItem.n${n}`, () => c.recordRegistry.write.registerBatch([batch], asHospital), n);
+}
+
+await measure("RecordRegistry.amend", () =>
+  c.recordRegistry.write.amend([newRecord(patient, "second").cidDigest, newRecord(patient, "second-v2")], asHospital),
+);
+await measure("RecordRegistry.registerOwn", () =>
+  c.recordRegistry.write.registerOwn([newRecord(patient, "own", { category: 5 })], { account: c.patient.account }),
+);
+await measure("RecordRegistry.postAudit", () =>
+  c.recordRegistry.write.postAudit([newRecord(patient, "first").cidDigest, 0, "0x01"], { account: c.auditor.account }),
+);
+
+const sorted = Object.fromEntries(Object.entries(snapshot).sort(([a], [b]) => a.localeCompare(b)));
+await writeFile(SNAPSHOT, `${JSON.stringify(sorted, null, 2)}\n`);
+console.table(sorted);
+console.log(`wrote ${SNAPSHOT.pathname}`);

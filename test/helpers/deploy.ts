@@ -1,0 +1,38 @@
+import type { NetworkConnection } from "hardhat/types/network";
+import CaduceusModule from "../../ignition/modules/Caduceus.js";
+import { Role } from "@caduceus/sdk/chain/roles";
+
+/**
+ * Deploys the whole system through the Ignition modules (the real deployment path) and sets up the
+ * cast every test uses: two hospitals with staff, an auditor, patients and strangers.
+ */
+export async function deployCaduceus(connection: NetworkConnection<"generic">) {
+  const { viem, ignition } = connection;
+  const [governance, hospital, otherHospital, doctor, otherDoctor, patient, otherPatient, auditor, stranger, relayer] =
+    await viem.getWalletClients();
+  const { consortium, keyRegistry, recordRegistry } = await ignition.deploy(CaduceusModule);
+
+  await consortium.write.admitHospital([hospital.account.address, "St. Example General", "0x01"]);
+  await consortium.write.admitHospital([otherHospital.account.address, "Example Children's", "0x02"]);
+  await consortium.write.addStaff([doctor.account.address], { account: hospital.account });
+  await consortium.write.addStaff([otherDoctor.account.address], { account: hospital.account });
+  await consortium.write.grantRole([Role.AUDITOR, auditor.account.address]);
+
+  return {
+    viem,
+    publicClient: await viem.getPublicClient(),
+    consortium,
+    keyRegistry,
+    recordRegistry,
+    governance,
+    hospital,
+    otherHospital,
+    doctor,
+    otherDoctor,
+    patient,
+    otherPatient,
+    auditor,
+    stranger,
+    relayer,
+  };
+}
