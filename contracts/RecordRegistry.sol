@@ -28,8 +28,8 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
             "RegisterRecord(address patient,bytes32 cidDigest,uint8 cidCodec,bytes32 contentDigest,uint8 category,bytes32 envelopeHash,uint256 nonce,uint256 deadline)"
         );
 
-    uint8 private constant FLAG_DAG_PB = 1;
-    uint8 private constant FLAG_PATIENT_AUTHORED = 2;
+    uint8 private constant _FLAG_DAG_PB = 1;
+    uint8 private constant _FLAG_PATIENT_AUTHORED = 2;
 
     /// @dev A stored record. Fits in one slot (20 + 6 + 4 + 1 + 1 bytes).
     struct Record {
@@ -97,7 +97,7 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     /// @inheritdoc IRecordRegistry
     function registerOwn(NewRecord calldata record) external returns (bytes32) {
         if (record.patient != msg.sender) revert RecordRegistryNotPatient(msg.sender, record.patient);
-        return _store(record, msg.sender, 0, FLAG_PATIENT_AUTHORED, 0);
+        return _store(record, msg.sender, 0, _FLAG_PATIENT_AUTHORED, 0);
     }
 
     /// @inheritdoc IRecordRegistry
@@ -107,9 +107,9 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         if (next != 0) revert RecordRegistryRecordSuperseded(previousId, next);
         if (record.patient != previous.patient) revert RecordRegistryPatientMismatch(previous.patient, record.patient);
 
-        if (previous.flags & FLAG_PATIENT_AUTHORED != 0) {
+        if (previous.flags & _FLAG_PATIENT_AUTHORED != 0) {
             if (msg.sender != previous.patient) revert RecordRegistryNotAuthor(msg.sender, previousId);
-            recordId = _store(record, msg.sender, 0, FLAG_PATIENT_AUTHORED, previousId);
+            recordId = _store(record, msg.sender, 0, _FLAG_PATIENT_AUTHORED, previousId);
         } else {
             if (CONSORTIUM.hospitalAccount(previous.hospitalId) != msg.sender) {
                 revert RecordRegistryNotAuthor(msg.sender, previousId);
@@ -133,8 +133,8 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     /// @inheritdoc IRecordRegistry
     function getRecord(bytes32 recordId) external view returns (RecordInfo memory info) {
         Record memory r = _existing(recordId);
-        bool patientAuthored = r.flags & FLAG_PATIENT_AUTHORED != 0;
-        bool dagPb = r.flags & FLAG_DAG_PB != 0;
+        bool patientAuthored = r.flags & _FLAG_PATIENT_AUTHORED != 0;
+        bool dagPb = r.flags & _FLAG_DAG_PB != 0;
         info = RecordInfo({
             patient: r.patient,
             provider: patientAuthored ? r.patient : CONSORTIUM.hospitalAccount(r.hospitalId),
@@ -218,7 +218,7 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         if (_records[recordId].patient != address(0)) revert RecordRegistryDuplicateRecord(recordId);
         bytes32 contentDigest = _checkContentDigest(recordId, record.cidCodec, record.contentDigest);
         if (record.cidCodec == CODEC_DAG_PB) {
-            flags |= FLAG_DAG_PB;
+            flags |= _FLAG_DAG_PB;
             _contentDigests[recordId] = contentDigest;
         }
 

@@ -22,6 +22,7 @@ contract MockERC1271Wallet is IERC1271 {
 
     function execute(address target, bytes calldata data) external returns (bytes memory) {
         if (msg.sender != OWNER) revert MockERC1271WalletNotOwner(msg.sender);
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory result) = target.call(data);
         if (!ok) {
             assembly ("memory-safe") {
