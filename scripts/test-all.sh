@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm test`: every check the project has, in the order that fails fastest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+start=$(date +%s)
+
+step "build (contracts, typechain bindings, SDK ABIs)"
+npm run build
+step "lint (solhint, TypeScript)"
+npm run lint
+step "contract tests with coverage (TypeScript + Solidity fuzz)"
+npm run coverage
+step "client library tests"
+npm run test:sdk
+
+echo
+echo "all tests passed in $(( $(date +%s) - start )) s"
