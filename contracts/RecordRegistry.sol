@@ -8,7 +8,7 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IRecordRegistry} from "./interfaces/IRecordRegistry.sol";
 import {Paging} from "./libraries/Paging.sol";
-import {Audit, AuditOutcome, Category, NewRecord, RecordInfo} from "./types/Records.sol";
+import {Audit, AuditOutcome, Category, CidCodec, NewRecord, RecordInfo} from "./types/Records.sol";
 import {Roles} from "./types/Roles.sol";
 
 /// @title RecordRegistry
@@ -20,8 +20,8 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     /// @notice Largest key envelope accepted (an X-Wing hybrid envelope is about 1.2 KB).
     uint256 public constant MAX_ENVELOPE = 2048;
     /// @notice Multicodec of a single-block CID (raw) and of a UnixFS DAG (dag-pb).
-    uint8 public constant CODEC_RAW = 0x55;
-    uint8 public constant CODEC_DAG_PB = 0x70;
+    uint8 public constant CODEC_RAW = CidCodec.RAW;
+    uint8 public constant CODEC_DAG_PB = CidCodec.DAG_PB;
 
     bytes32 public constant REGISTER_TYPEHASH =
         keccak256(

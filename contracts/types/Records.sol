@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @title Multicodecs of the CIDs the registry accepts
+/// @notice A ciphertext of one 1 MiB chunk or less is a single raw block; a larger one is a UnixFS
+/// DAG whose root is dag-pb.
+/// @dev Also keeps this file a compilation unit with a contract in it, which Hardhat 3's node needs
+/// to decode build outputs.
+library CidCodec {
+    uint8 internal constant RAW = 0x55;
+    uint8 internal constant DAG_PB = 0x70;
+}
+
+/// @notice Coarse record categories: the only clinical information the chain ever sees.
+enum Category {
+    Visit,
+    Lab,
+    Imaging,
+    Medication,
+    Immunization,
+    Document,
+    Other
+}
+
+/// @notice Outcome of an integrity audit of a record's stored ciphertext.
+enum AuditOutcome {
+    Intact, // the ciphertext was retrieved and matches the CID and digest on-chain
+    Mismatch, // bytes were retrieved but do not match
+    Unavailable // the ciphertext could not be retrieved
+}
+
+/// @notice A record registration as a hospital or patient submits it.
+/// @param patient The record's subject; owner of its access policy.
+/// @param cidDigest SHA2-256 digest inside the ciphertext's CIDv1; also the record id.
+/// @param cidCodec Multicodec of the CID: 0x55 (raw, one block) or 0x70 (dag-pb, UnixFS DAG).
+/// @param contentDigest SHA-256 of the whole ciphertext; required for dag-pb CIDs, zero for raw
+/// CIDs (where it equals `cidDigest`).
+/// @param category Coarse category (`Category` as a number, checked on-chain).
+/// @param envelope The record key wrapped to the patient's published encryption key (opaque).
+struct NewRecord {
+    address patient;
+    bytes32 cidDigest;
+    uint8 cidCodec;
+    bytes32 contentDigest;
+    uint8 category;
+    bytes envelope;
+}
+
+/// @notice Everything known about a record, as views return it.
+struct RecordInfo {
+    address patient;
+    address provider;
+    uint48 registeredAt;
+    uint32 hospitalId;
+    Category category;
+    uint8 cidCodec;
+    bool patientAuthored;
+    bool superseded;
+    bytes32 contentDigest;
+    bytes32 previousVersion;
+    bytes32 nextVersion;
+}
+
+/// @notice The last integrity audit of a record. Fits in one slot.
+struct Audit {
+    address auditor;
+    uint48 auditedAt;
+    AuditOutcome outcome;
+}

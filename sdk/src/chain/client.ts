@@ -1,0 +1,315 @@
+import {
+  getAddress,
+  keccak256,
+  parseEventLogs,
+  toHex,
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { CaduceusError } from "../errors.ts";
+import { consortiumAbi, keyRegistryAbi, recordRegistryAbi } from "./abis.ts";
+import type { Deployment } from "./deployments.ts";
+import { toChainError, WrongNetworkError } from "./errors.ts";
+
+/** A registration as `RecordRegistry` takes it (see `contracts/types/Records.sol`). */
+export interface NewRecordInput {
+  patient: Address;
+  cidDigest: Hex;
+  cidCodec: number;
+  contentDigest: Hex;
+  category: number;
+  envelope: Hex;
+}
+
+/** A record as the chain knows it: stored fields plus what only its event carries. */
+export interface ChainRecord {
+  recordId: Hex;
+  patient: Address;
+  provider: Address;
+  hospitalId: number;
+  registeredAt: number;
+  category: number;
+  cidCodec: number;
+  /** The binary CIDv1 from the registration event. */
+  cid: Hex;
+  contentDigest: Hex;
+  patientAuthored: boolean;
+  superseded: boolean;
+  previousVersion: Hex;
+  nextVersion: Hex;
+  /** The record key wrapped to the patient. */
+  envelope: Hex;
+}
+
+/** Published encryption keys of an account (the hybrid key checked against its on-chain hash). */
+export interface PublishedKeys {
+  version: number;
+  x25519: Hex;
+  xwing?: Hex;
+}
+
+export class KeyNotPublishedError extends CaduceusError {
+  constructor(readonly account: Address) {
+    super(
+      "KEY_NOT_PUBLISHED",
+      `${account} has not published an encryption key yet, so nothing can be encrypted for them. They must open Caduceus once, or run \`caduceus keys publish\`.`,
+    );
+  }
+}
+
+export class KeyMismatchError extends CaduceusError {
+  constructor(readonly account: Address) {
+    super("KEY_MISMATCH", `The post-quantum key of ${account} read from the chain's events does not match its stored hash.`);
+  }
+}
+
+const ZERO32: Hex = `0x${"00".repeat(32)}`;
+export type SignerClient = WalletClient<Transport, Chain | undefined, Account>;
+
+/**
+ * Typed access to one Caduceus deployment: reads through `publicClient`, writes through
+ * `walletClient` (simulate, send, wait for the receipt). Every failure becomes a CaduceusError.
+ */
+export class CaduceusChain {
+  constructor(
+    readonly deployment: Deployment,
+    readonly publicClient: PublicClient,
+    readonly walletClient?: SignerClient,
+  ) {}
+
+  get chainId(): number {
+    return this.deployment.chainId;
+  }
+
+  get registry() {
+    return { address: this.deployment.contracts.recordRegistry.address, abi: recordRegistryAbi } as const;
+  }
+
+  get keyRegistry() {
+    return { address: this.deployment.contracts.keyRegistry.address, abi: keyRegistryAbi } as const;
+  }
+
+  get consortium() {
+    return { address: this.deployment.contracts.consortium.address, abi: consortiumAbi } as const;
+  }
+
+  /** The account that signs writes. */
+  get account(): Address {
+    return this.signer().account.address;
+  }
+
+  /** Fails with WrongNetworkError unless the RPC and the wallet are on the deployment's chain. */
+  async assertNetwork(): Promise<void> {
+    const rpcChain = await this.call(() => this.publicClient.getChainId());
+    if (rpcChain !== this.chainId) throw new WrongNetworkError(rpcChain, this.chainId);
+    if (this.walletClient) {
+      const walletChain = await this.call(() => this.walletClient!.getChainId());
+      if (walletChain !== this.chainId) throw new WrongNetworkError(walletChain, this.chainId);
+    }
+  }
+
+  // ------------------------------------------------------------------ keys
+
+  async publishKeys(x25519: Uint8Array, xwing?: Uint8Array): Promise<{ version: number; hash: Hex }> {
+    const { receipt, hash } = await this.write(this.keyRegistry, "publish", [toHex(x25519), xwing ? toHex(xwing) : "0x"]);
+    const [event] = parseEventLogs({ abi: keyRegistryAbi, logs: receipt.logs, eventName: "KeyPublished" });
+    return { version: event.args.version, hash };
+  }
+
+  /** The account's current keys; the hybrid key comes from its `KeyPublished` event. */
+  async readKeys(account: Address): Promise<PublishedKeys> {
+    const has = await this.call(() => this.publicClient.readContract({ ...this.keyRegistry, functionName: "hasKey", args: [account] }));
+    if (!has) throw new KeyNotPublishedError(account);
+    const keys = await this.call(() =>
+      this.publicClient.readContract({ ...this.keyRegistry, functionName: "keysOf", args: [account] }),
+    );
+    if (keys.pqKeyHash === ZERO32) return { version: keys.version, x25519: keys.x25519 };
+    const logs = await this.call(() =>
+      this.publicClient.getContractEvents({
+        ...this.keyRegistry,
+        eventName: "KeyPublished",
+        args: { account, version: keys.version },
+        fromBlock: BigInt(this.deployment.contracts.keyRegistry.deployBlock),
+      }),
+    );
+    const pqKey = logs[0]?.args.pqKey;
+    if (!pqKey || keccak256(pqKey) !== keys.pqKeyHash) throw new KeyMismatchError(account);
+    return { version: keys.version, x25519: keys.x25519, xwing: pqKey };
+  }
+
+  // ------------------------------------------------------------------ records
+
+  async register(record: NewRecordInput): Promise<Hex> {
+    await this.write(this.registry, "register", [record]);
+    return record.cidDigest;
+  }
+
+  async registerBatch(records: NewRecordInput[]): Promise<Hex[]> {
+    await this.write(this.registry, "registerBatch", [records]);
+    return records.map((r) => r.cidDigest);
+  }
+
+  async registerOwn(record: NewRecordInput): Promise<Hex> {
+    await this.write(this.registry, "registerOwn", [record]);
+    return record.cidDigest;
+  }
+
+  async amend(previousId: Hex, record: NewRecordInput): Promise<Hex> {
+    await this.write(this.registry, "amend", [previousId, record]);
+    return record.cidDigest;
+  }
+
+  /** The EIP-712 signature a hospital gives a relayer for `registerWithSig`. */
+  async signRegistration(record: NewRecordInput, deadline: bigint): Promise<Hex> {
+    const signer = this.signer();
+    const nonce = await this.call(() =>
+      this.publicClient.readContract({ ...this.registry, functionName: "nonces", args: [signer.account.address] }),
+    );
+    return this.call(() =>
+      signer.signTypedData({
+        account: signer.account,
+        domain: { name: "Caduceus RecordRegistry", version: "1", chainId: this.chainId, verifyingContract: this.registry.address },
+        types: {
+          RegisterRecord: [
+            { name: "patient", type: "address" },
+            { name: "cidDigest", type: "bytes32" },
+            { name: "cidCodec", type: "uint8" },
+            { name: "contentDigest", type: "bytes32" },
+            { name: "category", type: "uint8" },
+            { name: "envelopeHash", type: "bytes32" },
+            { name: "nonce", type: "uint256" },
+            { name: "deadline", type: "uint256" },
+          ],
+        },
+        primaryType: "RegisterRecord",
+        message: { ...record, envelopeHash: keccak256(record.envelope), nonce, deadline },
+      }),
+    );
+  }
+
+  async registerWithSig(record: NewRecordInput, hospital: Address, deadline: bigint, signature: Hex): Promise<Hex> {
+    await this.write(this.registry, "registerWithSig", [record, hospital, deadline, signature]);
+    return record.cidDigest;
+  }
+
+  async postAudit(recordId: Hex, outcome: number, detailsCid: Hex): Promise<Hex> {
+    return (await this.write(this.registry, "postAudit", [recordId, outcome, detailsCid])).hash;
+  }
+
+  async exists(recordId: Hex): Promise<boolean> {
+    return this.call(() => this.publicClient.readContract({ ...this.registry, functionName: "exists", args: [recordId] }));
+  }
+
+  /** Stored fields and the registration event of `recordId`; CaduceusError RECORD_NOT_FOUND if none. */
+  async getRecord(recordId: Hex): Promise<ChainRecord> {
+    if (!(await this.exists(recordId))) {
+      throw new CaduceusError("RECORD_NOT_FOUND", `No record ${recordId} exists on chain ${this.chainId}.`);
+    }
+    const [info, logs] = await Promise.all([
+      this.call(() => this.publicClient.readContract({ ...this.registry, functionName: "getRecord", args: [recordId] })),
+      this.call(() =>
+        this.publicClient.getContractEvents({
+          ...this.registry,
+          eventName: "RecordRegistered",
+          args: { recordId },
+          fromBlock: BigInt(this.deployment.contracts.recordRegistry.deployBlock),
+        }),
+      ),
+    ]);
+    const event = logs[0]?.args;
+    if (!event?.cid || !event.envelope) {
+      throw new CaduceusError("CHAIN_UNAVAILABLE", `The node returned no registration event for record ${recordId}; is it fully synced?`);
+    }
+    return {
+      recordId,
+      patient: info.patient,
+      provider: info.provider,
+      hospitalId: info.hospitalId,
+      registeredAt: Number(info.registeredAt),
+      category: info.category,
+      cidCodec: info.cidCodec,
+      cid: event.cid,
+      contentDigest: info.contentDigest,
+      patientAuthored: info.patientAuthored,
+      superseded: info.superseded,
+      previousVersion: info.previousVersion,
+      nextVersion: info.nextVersion,
+      envelope: event.envelope,
+    };
+  }
+
+  async recordCount(patient: Address): Promise<number> {
+    const count = await this.call(() =>
+      this.publicClient.readContract({ ...this.registry, functionName: "recordCount", args: [patient] }),
+    );
+    return Number(count);
+  }
+
+  /** Every record id of `patient`, read page by page (100 per call). */
+  async listRecordIds(patient: Address): Promise<Hex[]> {
+    const total = await this.recordCount(patient);
+    const ids: Hex[] = [];
+    for (let offset = 0; offset < total; offset += 100) {
+      const page = await this.call(() =>
+        this.publicClient.readContract({ ...this.registry, functionName: "records", args: [patient, BigInt(offset), 100n] }),
+      );
+      ids.push(...page);
+    }
+    return ids;
+  }
+
+  /** The version number of `recordId`: 1 for a first version, n for its (n-1)th amendment. */
+  async versionOf(recordId: Hex): Promise<number> {
+    const history = await this.call(() =>
+      this.publicClient.readContract({ ...this.registry, functionName: "versionHistory", args: [recordId, 100n] }),
+    );
+    return history.length;
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private signer(): SignerClient {
+    if (!this.walletClient) {
+      throw new CaduceusError("NO_SIGNER", "This action sends a transaction and needs an account: connect a wallet or pass a key.");
+    }
+    return this.walletClient;
+  }
+
+  /** simulate → write → wait: the revert reason surfaces before anything is signed. */
+  private async write<const A extends typeof recordRegistryAbi | typeof keyRegistryAbi>(
+    contract: { address: Address; abi: A },
+    functionName: string,
+    args: readonly unknown[],
+  ) {
+    const signer = this.signer();
+    await this.assertNetwork();
+    return this.call(async () => {
+      const { request } = await this.publicClient.simulateContract({
+        ...contract,
+        functionName,
+        args,
+        account: signer.account,
+      } as never);
+      const hash = await signer.writeContract(request as never);
+      const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") {
+        throw new CaduceusError("TX_REVERTED", `Transaction ${hash} (${functionName}) was mined but reverted.`);
+      }
+      return { hash, receipt };
+    });
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toChainError(error);
+    }
+  }
+}
+
