@@ -98,7 +98,7 @@ async function envelopes() {
   for (const suite of ["x25519", "xwing"] as EnvelopeSuite[]) {
     const recordKey = generateRecordKey();
     const rounds = 50;
-    let envelope = new Uint8Array();
+    let envelope: Uint8Array = new Uint8Array();
     let start = performance.now();
     for (let i = 0; i < rounds; i++) envelope = await sealEnvelope({ recordKey, recipientPublicKey: publicKeysOf(recipient), suite, binding });
     const sealMs = (performance.now() - start) / rounds;
