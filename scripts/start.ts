@@ -8,7 +8,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { run, startHardhatNode, stopProcessGroup, RPC_URL } from "./stack/chain.js";
-import { deployContracts, setUpDemoConsortium, writeDeployment } from "./stack/deploy.js";
+import { deployContracts, setUpDemoConsortium, verifyStack, writeDeployment } from "./stack/deploy.js";
 
 const checkOnly = process.argv.includes("--check");
 const STATE_DIR = ".caduceus";
@@ -53,6 +53,8 @@ Caduceus local stack is up.
   doctors        ${cast.doctors.join(", ")}
 Demo accounts are Hardhat's public development keys: never use them on a real network.`);
   if (checkOnly) {
+    await verifyStack(node.client, contracts, cast);
+    step("check passed: contracts have code, the demo hospital is active with two doctors");
     stop();
     process.exit(0);
   }

@@ -61,3 +61,18 @@ export async function writeDeployment(deployment: Deployment): Promise<string> {
   await writeFile(file, `${JSON.stringify(deployment, null, 2)}\n`);
   return file;
 }
+
+/** Reads back what `npm start` set up; throws on the first thing that is not as expected. */
+export async function verifyStack(client: PublicClient, contracts: Deployment["contracts"], cast: DemoCast): Promise<void> {
+  for (const [name, { address }] of Object.entries(contracts)) {
+    const code = await client.getCode({ address });
+    if (!code || code === "0x") throw new Error(`check: no contract code at ${name} ${address}`);
+  }
+  const consortium = { address: contracts.consortium.address, abi: consortiumAbi } as const;
+  const active = await client.readContract({ ...consortium, functionName: "isActiveHospital", args: [cast.hospital] });
+  const staff = await client.readContract({ ...consortium, functionName: "staff", args: [cast.hospital, 0n, 10n] });
+  if (!active) throw new Error("check: the demo hospital is not active");
+  if (staff.length !== 2 || !cast.doctors.every((d) => staff.includes(d))) {
+    throw new Error(`check: the demo hospital's staff is ${staff.join(", ")}, expected the two doctors`);
+  }
+}

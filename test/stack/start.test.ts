@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { describe, it } from "node:test";
+import { parseDeployment } from "@caduceus/sdk/chain/deployments";
+import { probeRpc } from "../../scripts/stack/chain.js";
+
+/** Runs `npm start -- --check` (start everything, verify, stop) and returns its output. */
+function startOnce(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("npx", ["tsx", "scripts/start.ts", "--check"], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (b) => (output += b));
+    child.stderr.on("data", (b) => (output += b));
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}
+
+describe("npm start", () => {
+  it("brings up the node, deploys everything, writes the deployments file, and restarts without cleanup", { timeout: 240_000 }, async () => {
+    for (const run of [1, 2]) {
+      const { code, output } = await startOnce();
+      assert.equal(code, 0, `run ${run} failed:\n${output}`);
+      assert.match(output, /Caduceus local stack is up/);
+      assert.match(output, /check passed: contracts have code, the demo hospital is active with two doctors/);
+      // The stack stopped itself: nothing answers on the port any more.
+      assert.equal(await probeRpc(), null, `run ${run} left the node running`);
+    }
+    const deployment = parseDeployment(JSON.parse(await readFile("deployments/31337.json", "utf8")));
+    assert.equal(deployment.chainId, 31337);
+    assert.equal(deployment.rpcUrl, "http://127.0.0.1:8545");
+    const addresses = Object.values(deployment.contracts).map((c) => c.address);
+    assert.equal(new Set(addresses).size, 3, "three distinct contracts");
+  });
+});
