@@ -9,6 +9,8 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Aes256Gcm, CipherSuite, HkdfSha256 } from "@hpke/core";
 import { DhkemX25519HkdfSha256 } from "@hpke/dhkem-x25519";
+import { XWing } from "@hpke/hybridkem-x-wing";
+import { ml_kem768_x25519 } from "@noble/post-quantum/hybrid.js";
 import { privateKeyToAccount } from "viem/accounts";
 import { hashTypedData, type Hex } from "viem";
 import { collectBytes } from "../../src/crypto/byte-source.ts";
@@ -164,6 +166,16 @@ describe("Caduceus key envelope v1 vectors", () => {
     assert.equal(hex(new Uint8Array(opened)), vectors.recordKey);
     const hint = createHash("sha256").update("caduceus/envelope/v1 key hint").update(unhex(vectors.x25519.recipientPublicKey)).digest();
     assert.equal(hex(envelope.subarray(1, 5)), hex(hint.subarray(0, 4)));
+  });
+
+  it("xwing: an independent X-Wing (noble ml_kem768_x25519) agrees on the public key and the shared secret", async () => {
+    const v = vectors.xwing;
+    const seed = unhex(v.recipientPrivateKey);
+    assert.equal(hex(ml_kem768_x25519.getPublicKey(seed)), v.recipientPublicKey);
+    const enc = unhex(v.envelope).subarray(5, 5 + 1120);
+    const kem = new XWing();
+    const hpkeSecret = await kem.decap({ enc, recipientKey: await kem.deserializePrivateKey(seed) });
+    assert.equal(hex(ml_kem768_x25519.decapsulate(enc, seed)), hex(new Uint8Array(hpkeSecret)));
   });
 });
 
