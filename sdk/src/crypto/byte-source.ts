@@ -83,6 +83,15 @@ export class ByteReader {
     return out;
   }
 
+  /** Closes the underlying source (after a failure, so that files and sockets are released). */
+  async close(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#buffered = [];
+    this.#bufferedBytes = 0;
+    await this.#iterator.return?.();
+  }
+
   /** Everything not read yet. Stopping early closes the underlying source. */
   async *rest(): AsyncGenerator<Uint8Array> {
     try {
@@ -97,10 +106,7 @@ export class ByteReader {
         else yield next.value;
       }
     } finally {
-      if (!this.#ended) {
-        this.#ended = true;
-        await this.#iterator.return?.();
-      }
+      await this.close();
     }
   }
 }

@@ -18,6 +18,7 @@ import { envelopeInfo, type EnvelopeBinding } from "./envelope-binding.ts";
 import {
   EnvelopeBindingMismatchError,
   EnvelopeMalformedError,
+  EnvelopeRecipientKeyError,
   EnvelopeSuiteUnavailableError,
   EnvelopeWrongRecipientError,
 } from "./errors.ts";
@@ -117,18 +118,27 @@ async function sealWith(params: SealEnvelopeParams, ekm: Uint8Array | undefined)
     throw new EnvelopeSuiteUnavailableError(`The recipient has not published a ${spec.name} key.`);
   }
   if (publicKey.length !== spec.keys.publicKeyBytes) {
-    throw new TypeError(`a ${spec.name} public key is ${spec.keys.publicKeyBytes} bytes, got ${publicKey.length}`);
+    throw new EnvelopeRecipientKeyError(
+      `A ${spec.name} public key is ${spec.keys.publicKeyBytes} bytes; the recipient's has ${publicKey.length}.`,
+    );
   }
+  const info = envelopeInfo(binding);
   const header = concatBytes(Uint8Array.of(spec.id), keyHint(publicKey));
-  const sealed = await spec.hpke.seal(
-    {
-      recipientPublicKey: await spec.keys.importPublicKey(publicKey),
-      info: envelopeInfo(binding),
-      ...(ekm === undefined ? {} : { ekm: new Uint8Array(ekm) }),
-    },
-    new Uint8Array(recordKey),
-    header,
-  );
+  let sealed: { enc: ArrayBuffer; ct: ArrayBuffer };
+  try {
+    sealed = await spec.hpke.seal(
+      {
+        recipientPublicKey: await spec.keys.importPublicKey(publicKey),
+        info,
+        ...(ekm === undefined ? {} : { ekm: new Uint8Array(ekm) }),
+      },
+      new Uint8Array(recordKey),
+      header,
+    );
+  } catch (cause) {
+    // Published keys come from the chain, where anyone can publish garbage (e.g. a low-order point).
+    throw new EnvelopeRecipientKeyError(`The recipient's ${spec.name} public key is invalid.`, { cause });
+  }
   return concatBytes(header, new Uint8Array(sealed.enc), new Uint8Array(sealed.ct));
 }
 

@@ -110,6 +110,13 @@ export class EnvelopeBindingMismatchError extends EnvelopeError {
   }
 }
 
+/** The recipient's published public key is unusable (wrong length, or an invalid/low-order point). */
+export class EnvelopeRecipientKeyError extends EnvelopeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ENVELOPE_INVALID_RECIPIENT_KEY", message, options);
+  }
+}
+
 /** The caller asked for a suite the recipient has no key for (for example X-Wing without a published PQ key). */
 export class EnvelopeSuiteUnavailableError extends EnvelopeError {
   constructor(message: string) {

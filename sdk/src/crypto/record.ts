@@ -88,10 +88,15 @@ export function encryptRecordWithNonce(
 export async function decryptRecord(source: ByteSource, recordKey: Uint8Array): Promise<DecryptedRecord> {
   assertRecordKey(recordKey);
   const ciphertext = new ByteReader(source);
-  const { payloadKey, chunkSize } = await readRecordHeader(ciphertext, recordKey);
-  const plaintext = new ByteReader(openPayload(ciphertext.rest(), payloadKey, chunkSize));
-  const meta = await readRecordMeta(plaintext);
-  return { meta, body: plaintext.rest() };
+  try {
+    const { payloadKey, chunkSize } = await readRecordHeader(ciphertext, recordKey);
+    const plaintext = new ByteReader(openPayload(ciphertext.rest(), payloadKey, chunkSize));
+    const meta = await readRecordMeta(plaintext);
+    return { meta, body: plaintext.rest() };
+  } catch (error) {
+    await ciphertext.close();
+    throw error;
+  }
 }
 
 /** Whole-buffer convenience for small records. */

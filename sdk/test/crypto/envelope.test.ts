@@ -14,6 +14,7 @@ import {
   EnvelopeBindingMismatchError,
   EnvelopeError,
   EnvelopeMalformedError,
+  EnvelopeRecipientKeyError,
   EnvelopeSuiteUnavailableError,
   EnvelopeWrongRecipientError,
 } from "../../src/crypto/errors.ts";
@@ -143,9 +144,13 @@ describe("key envelopes", () => {
     await assert.rejects(sealEnvelope({ recordKey: new Uint8Array(16), recipientPublicKey, binding: BINDING }), TypeError);
     await assert.rejects(sealEnvelope({ recordKey: generateRecordKey(), recipientPublicKey, binding: { ...BINDING, recordId: "0x1234" } }), TypeError);
     await assert.rejects(sealEnvelope({ recordKey: generateRecordKey(), recipientPublicKey, binding: { ...BINDING, version: -1 } }), TypeError);
-    await assert.rejects(
-      sealEnvelope({ recordKey: generateRecordKey(), recipientPublicKey: { x25519: new Uint8Array(31) }, binding: BINDING }),
-      TypeError,
-    );
+  });
+
+  it("an unusable published key (wrong length, low-order point) → EnvelopeRecipientKeyError", async () => {
+    const recordKey = generateRecordKey();
+    const bad = [{ x25519: new Uint8Array(31) }, { x25519: new Uint8Array(32) }, { x25519: new Uint8Array(32), xwing: new Uint8Array(1216) }];
+    for (const recipientPublicKey of bad) {
+      await rejectsWith(sealEnvelope({ recordKey, recipientPublicKey, binding: BINDING }), EnvelopeRecipientKeyError, "ENVELOPE_INVALID_RECIPIENT_KEY");
+    }
   });
 });

@@ -155,6 +155,20 @@ describe("record encryption: failures", () => {
     await rejectsWith(decryptRecord([ciphertext], generateRecordKey()), RecordWrongKeyError, "RECORD_WRONG_KEY");
   });
 
+  it("a failure before the body closes the source (files and sockets are released)", async () => {
+    const { ciphertext } = await recordWithChunks(3, 100);
+    let closed = false;
+    async function* source() {
+      try {
+        yield* inPieces(ciphertext, 1000);
+      } finally {
+        closed = true;
+      }
+    }
+    await rejectsWith(decryptRecord(source(), generateRecordKey()), RecordWrongKeyError, "RECORD_WRONG_KEY");
+    assert.equal(closed, true);
+  });
+
   it("not a record (bad magic) → RecordFormatError", async () => {
     const { key, ciphertext } = await recordWithChunks(1, 100);
     const bad = ciphertext.slice();
