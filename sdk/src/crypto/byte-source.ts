@@ -111,6 +111,50 @@ export class ByteReader {
   }
 }
 
+/**
+ * A WHATWG ReadableStream as a ByteSource, for browsers whose streams are not async-iterable yet
+ * (Safari). Stopping early cancels the stream.
+ */
+export async function* fromReadableStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel();
+    reader.releaseLock();
+  }
+}
+
+/**
+ * A ByteSource as a WHATWG ReadableStream (fetch upload bodies, `new Response(…)`, downloads).
+ * Pull-based, so memory stays constant; an error of the source errors the stream with the same
+ * error object; cancelling the stream closes the source.
+ */
+export function toReadableStream(source: ByteSource): ReadableStream<Uint8Array> {
+  const iterator: AsyncIterator<Uint8Array> = asAsync(source)[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await iterator.next();
+        if (next.done === true) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** Drains a stream into one array (for small records and tests; defeats constant memory on purpose). */
 export async function collectBytes(source: ByteSource): Promise<Uint8Array<ArrayBuffer>> {
   const parts: Uint8Array[] = [];

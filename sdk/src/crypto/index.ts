@@ -1,6 +1,6 @@
 /** Public surface of the crypto layer: `import { … } from "@caduceus/sdk/crypto/index"`. */
 export * from "./errors.ts";
-export { collectBytes, type ByteSource } from "./byte-source.ts";
+export { collectBytes, fromReadableStream, toReadableStream, type ByteSource } from "./byte-source.ts";
 export {
   ENCRYPTION_KEY_TYPES,
   deriveIdentity,
