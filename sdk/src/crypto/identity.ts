@@ -13,7 +13,7 @@
  */
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import type { Hex } from "viem";
+import { isAddressEqual, recoverTypedDataAddress, type Address, type Hex } from "viem";
 import { fromHex, utf8 } from "./bytes.ts";
 import { InvalidIdentitySignatureError } from "./errors.ts";
 import { x25519Kem, xwingKem, type KeyPairBytes } from "./kems.ts";
@@ -58,6 +58,8 @@ export interface EncryptionIdentity {
 
 /** Anything that signs EIP-712 typed data: a viem LocalAccount, or a wrapper around a wallet client. */
 export interface TypedDataSigner {
+  /** When given, the signature is checked to come from this address over exactly our message. */
+  address?: Address;
   signTypedData(typedData: EncryptionKeyTypedData): Promise<Hex>;
 }
 
@@ -143,6 +145,22 @@ export async function deriveIdentity(
   chainId: bigint | number,
   keyVersion = 1,
 ): Promise<EncryptionIdentity> {
-  const signature = await signer.signTypedData(encryptionKeyTypedData(chainId, keyVersion));
+  const typedData = encryptionKeyTypedData(chainId, keyVersion);
+  const signature = await signer.signTypedData(typedData);
+  if (signer.address !== undefined) {
+    // A wallet that hashes the message differently (or signs with another account) would yield keys
+    // that no other device reproduces; catch that before the keys are published.
+    let recovered: Address | undefined;
+    try {
+      recovered = await recoverTypedDataAddress({ ...typedData, signature });
+    } catch {
+      recovered = undefined;
+    }
+    if (recovered === undefined || !isAddressEqual(recovered, signer.address)) {
+      throw new InvalidIdentitySignatureError(
+        `The wallet's signature does not verify for ${signer.address} over the Caduceus key message.`,
+      );
+    }
+  }
   return deriveIdentityFromSignature(signature, { chainId, keyVersion });
 }

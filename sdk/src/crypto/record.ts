@@ -31,8 +31,9 @@ export type { RecordMeta } from "./record-meta.ts";
 export { RECORD_HEADER_BYTES, RECORD_KEY_BYTES } from "./record-header.ts";
 
 /**
- * Chunks in flight at once. WebCrypto runs AES-GCM off the main thread in Node and in browsers, so
- * a small window overlaps several chunks; it also bounds memory to this many chunks.
+ * Chunks in flight at once. Each WebCrypto call has a fixed cost (promise, job setup, copies); a
+ * small window overlaps those costs (about 2x in Node, measured in docs/record-format.md) and still
+ * bounds memory to this many chunks.
  */
 const PIPELINE_DEPTH = 4;
 

@@ -100,6 +100,16 @@ describe("encryption identity", () => {
     await rejectsWith(deriveIdentityFromSignature(zeroR, ctx), InvalidIdentitySignatureError, "IDENTITY_INVALID_SIGNATURE");
   });
 
+  it("deriveIdentity checks the signature against the signer's address when it has one", async () => {
+    const otherMessage = { signTypedData: () => ALICE.signTypedData(encryptionKeyTypedData(1, 1)), address: ALICE.address };
+    await rejectsWith(deriveIdentity(otherMessage, 31337), InvalidIdentitySignatureError, "IDENTITY_INVALID_SIGNATURE");
+    const otherAccount = { signTypedData: BOB.signTypedData, address: ALICE.address };
+    await rejectsWith(deriveIdentity(otherAccount, 31337), InvalidIdentitySignatureError, "IDENTITY_INVALID_SIGNATURE");
+    // Without an address there is nothing to check against: a wallet wrapper is trusted.
+    const anonymous = { signTypedData: ALICE.signTypedData };
+    assert.deepEqual(fingerprint(await deriveIdentity(anonymous, 31337)), fingerprint(await deriveIdentity(ALICE, 31337)));
+  });
+
   it("rejects a key version outside 1..65535 and a non-positive chain id", () => {
     assert.throws(() => encryptionKeyTypedData(1, 0), RangeError);
     assert.throws(() => encryptionKeyTypedData(1, 65536), RangeError);
