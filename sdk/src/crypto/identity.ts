@@ -104,7 +104,7 @@ function signatureKeyMaterial(signature: Hex): Uint8Array {
   if (bytes.length !== 65) {
     throw new InvalidIdentitySignatureError(
       `Expected a 65-byte ECDSA signature (r, s, v), got ${bytes.length} bytes. Smart-contract wallets ` +
-        "(ERC-1271) and compact 64-byte signatures cannot derive an encryption identity.",
+        "(ERC-1271) cannot derive an encryption identity; expand compact (EIP-2098) signatures to 65 bytes first.",
     );
   }
   const r = BigInt("0x" + signature.slice(2, 66));
