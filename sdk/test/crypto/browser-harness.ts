@@ -96,10 +96,12 @@ export async function inChromium<T>(expression: string, timeoutMs = 120_000): Pr
           socket.send(JSON.stringify({ id, method, params }));
         },
       );
-    // Inject only once the page has loaded, or the load would replace the injected globals.
+    // Inject only once our page (not the initial about:blank, which is no secure context) has
+    // loaded, or the load would replace the injected globals.
+    const ready = `location.href === ${JSON.stringify(pageUrl)} && document.readyState === "complete" && isSecureContext`;
     for (let tries = 0; ; tries++) {
-      const state = await call("Runtime.evaluate", { expression: "document.readyState", returnByValue: true });
-      if (state.result?.result.value === "complete") break;
+      const state = await call("Runtime.evaluate", { expression: ready, returnByValue: true });
+      if (state.result?.result.value === true) break;
       if (tries > 100) throw new Error("the page did not load");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
