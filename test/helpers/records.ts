@@ -8,11 +8,12 @@ export const CODEC_DAG_PB = 0x70;
 export const Category = { Visit: 0, Lab: 1, Imaging: 2, Medication: 3, Immunization: 4, Document: 5, Other: 6 } as const;
 
 /**
- * Envelope sizes of the client library's HPKE envelopes (suite byte + KEM encapsulation + wrapped
- * 32-byte key + 16-byte tag): X25519 and the X-Wing hybrid. Contract tests and the gas benchmark
+ * Envelope sizes of the client library's HPKE envelopes (suite byte + 4-byte key hint + KEM
+ * encapsulation + wrapped 32-byte key + 16-byte tag; `sdk/src/crypto/envelope.ts`): X25519 and the
+ * X-Wing hybrid. Contract tests and the gas benchmark
  * use opaque bytes of these sizes.
  */
-export const ENVELOPE_BYTES = { x25519: 1 + 32 + 32 + 16, xwing: 1 + 1120 + 32 + 16 } as const;
+export const ENVELOPE_BYTES = { x25519: 1 + 4 + 32 + 32 + 16, xwing: 1 + 4 + 1120 + 32 + 16 } as const;
 
 export interface NewRecord {
   patient: Address;
