@@ -53,8 +53,9 @@ function sniff(bytes: Uint8Array): string | undefined {
       const type = (value as { resourceType?: unknown } | null)?.resourceType;
       return typeof type === "string" ? "application/fhir+json" : "application/json";
     } catch {
-      // Only a prefix of the file, or not JSON: look for a resourceType member near the start.
-      if (/^\{\s*(?:"[^"]*"\s*:[^{}]*,\s*)*"resourceType"\s*:\s*"[A-Z][A-Za-z]*"/.test(text)) return "application/fhir+json";
+      // Only a prefix of the file, or not JSON: a resourceType member near the start (FHIR puts it
+      // first). A plain, linear-time pattern: this runs on untrusted files.
+      if (/"resourceType"\s*:\s*"[A-Z][A-Za-z]{0,63}"/.test(text.slice(0, 4096))) return "application/fhir+json";
     }
   }
   if (text.startsWith("<") && /<[A-Za-z]+\s[^>]*xmlns="http:\/\/hl7\.org\/fhir"/.test(text.slice(0, 4096))) {

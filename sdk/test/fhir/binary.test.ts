@@ -36,6 +36,13 @@ describe("detectMediaType", () => {
     );
   });
 
+  it("takes linear time on hostile JSON-like input", () => {
+    const hostile = new TextEncoder().encode("{" + '"a":1,'.repeat(10_000) + '"b":');
+    const start = performance.now();
+    assert.equal(detectMediaType("x.json", hostile), "application/json");
+    assert.ok(performance.now() - start < 500, "no catastrophic backtracking");
+  });
+
   it("falls back to the extension, then to application/octet-stream", () => {
     assert.equal(detectMediaType("CT_SERIES.DCM", bytes("no preamble")), "application/dicom");
     assert.equal(detectMediaType("letter.PDF"), "application/pdf");
