@@ -3,6 +3,9 @@ import { createHash } from "node:crypto";
 import { describe, it, after } from "node:test";
 import { encodeFile as storachaEncodeFile } from "@storacha/upload-client/unixfs";
 import { createFileEncoderStream } from "ipfs-car";
+import { importBytes } from "ipfs-unixfs-importer";
+import { fixedSize } from "ipfs-unixfs-importer/chunker";
+import { balanced } from "ipfs-unixfs-importer/layout";
 import {
   CID,
   cidFromBytes,
@@ -30,13 +33,26 @@ async function ipfsCarCid(bytes: Uint8Array): Promise<string> {
   return last.cid.toString();
 }
 
+/** A third, independent encoder (Helia's) told the same settings: guards against a shared bug. */
+async function importerCid(bytes: Uint8Array): Promise<string> {
+  const { cid } = await importBytes(bytes, { put: async (c) => c }, {
+    cidVersion: 1,
+    rawLeaves: true,
+    reduceSingleLeafToSelf: true,
+    chunker: fixedSize({ chunkSize: MiB }),
+    layout: balanced({ maxChildrenPerNode: 1024 }),
+  });
+  return cid.toString();
+}
+
 describe("CID computation", () => {
   for (const size of [...EDGE_SIZES, 6 * MiB]) {
-    it(`equals ipfs-car's and Storacha's CID for ${size} bytes`, async () => {
+    it(`equals ipfs-car's, Storacha's and the unixfs importer's CID for ${size} bytes`, async () => {
       const bytes = randomBytes(size);
       const mine = await computeCid(pieces(bytes), { hasher });
       assert.equal(mine.cid.toString(), await ipfsCarCid(bytes));
       assert.equal(mine.cid.toString(), (await storachaEncodeFile(new Blob([bytes as Uint8Array<ArrayBuffer>]))).cid.toString());
+      assert.equal(mine.cid.toString(), await importerCid(bytes));
       assert.equal(mine.size, size);
       assert.equal(mine.contentDigest, toHex(createHash("sha256").update(bytes).digest()));
       assert.equal(mine.cid.version, 1);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { BlockContentStore, type Blockstore } from "../block-content-store.ts";
 import type { CID } from "../cid.ts";
 import type { Sha256Engine } from "../hasher.ts";
-import { nodeSha256 } from "./hasher.ts";
+import { sharedNodeSha256 } from "./hasher.ts";
 
 export class FsBlockstore implements Blockstore {
   readonly #blocksDir: string;
@@ -116,7 +116,7 @@ function isNotFound(error: unknown): boolean {
 /** The embedded default store on disk: `new FsContentStore(".caduceus/blocks")`. */
 export class FsContentStore extends BlockContentStore {
   constructor(dir: string, options: { hasher?: Sha256Engine } = {}) {
-    super(new FsBlockstore(dir), { hasher: options.hasher ?? nodeSha256(), name: `the block store in ${dir}` });
+    super(new FsBlockstore(dir), { hasher: options.hasher ?? sharedNodeSha256(), name: `the block store in ${dir}` });
   }
 
   get blockstore(): FsBlockstore {

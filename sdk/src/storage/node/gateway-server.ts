@@ -22,7 +22,7 @@ import { ContentMismatchError, ContentNotFoundError, InvalidCidError } from "../
 import type { Sha256Engine } from "../hasher.ts";
 import { decodeFileNode, readFile, verifyBlock, walkFileBlocks, type BlockFetcher } from "../verified-read.ts";
 import { FsBlockstore, type BlockBatch } from "./fs-blockstore.ts";
-import { nodeSha256 } from "./hasher.ts";
+import { sharedNodeSha256 } from "./hasher.ts";
 
 export const DEFAULT_GATEWAY_PORT = 8180;
 /** A 1 MiB leaf plus room for a dag-pb node of 1024 links; anything larger is not ours. */
@@ -53,7 +53,7 @@ export interface RunningGateway {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const blockstore = new FsBlockstore(options.dir);
-  const hasher = options.hasher ?? nodeSha256();
+  const hasher = options.hasher ?? sharedNodeSha256();
   const host = options.host ?? "127.0.0.1";
   const handler = new GatewayHandler(blockstore, hasher, options.corsOrigins);
   const server = createServer((req, res) => {
@@ -74,7 +74,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      if (options.hasher === undefined) await hasher.close?.();
     },
   };
 }

@@ -32,6 +32,17 @@ export function nodeSha256(options: NodeSha256Options = {}): Sha256Engine {
   return { digest: (bytes) => pool.digest(bytes), incremental, close: () => pool.close() };
 }
 
+let shared: Sha256Engine | undefined;
+
+/**
+ * One process-wide pool for the stores and gateways that were given no hasher: a pool per store
+ * would multiply threads. Never closed; its idle threads do not keep the process alive.
+ */
+export function sharedNodeSha256(): Sha256Engine {
+  shared ??= nodeSha256();
+  return { digest: shared.digest, incremental: shared.incremental };
+}
+
 // CommonJS source evaluated in each worker: no loader or file path needed.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
