@@ -1,17 +1,20 @@
 /**
  * `npm start`: the whole local stack in one command. Starts a Hardhat node on 127.0.0.1:8545,
- * deploys every contract with Ignition, sets up a demo consortium and writes
- * `deployments/31337.json` for the client library, CLI and web app. Ctrl-C stops everything.
+ * deploys every contract with Ignition, sets up a demo consortium, starts the local content store
+ * (an IPFS trustless gateway on 127.0.0.1:8180) and writes `deployments/31337.json` for the client
+ * library, CLI and web app. Every start is fresh: a new chain, an empty store. Ctrl-C stops everything.
  *
  *   npm start              run until Ctrl-C
  *   npm start -- --check   bring everything up, verify it, shut down (used by the tests)
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
+import { startGateway } from "@caduceus/sdk/storage/node/gateway-server";
 import { run, startHardhatNode, stopProcessGroup, RPC_URL } from "./stack/chain.js";
 import { deployContracts, setUpDemoConsortium, verifyStack, writeDeployment } from "./stack/deploy.js";
 
 const checkOnly = process.argv.includes("--check");
 const STATE_DIR = ".caduceus";
+const GATEWAY_PORT = 8180;
 const t0 = Date.now();
 const step = (message: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
 
@@ -20,8 +23,16 @@ step("compiling contracts");
 await run("npx", ["hardhat", "build", "--quiet"]);
 step(`starting Hardhat node on ${RPC_URL} (log: ${STATE_DIR}/node.log)`);
 const node = await startHardhatNode(`${STATE_DIR}/node.log`);
+// The chain starts empty, so blocks stored by a previous run belong to records that no longer exist.
+await rm(`${STATE_DIR}/blocks`, { recursive: true, force: true });
+step(`starting the content store gateway on http://127.0.0.1:${GATEWAY_PORT} (blocks: ${STATE_DIR}/blocks)`);
+const gateway = await startGateway({ dir: `${STATE_DIR}/blocks`, port: GATEWAY_PORT }).catch((error: unknown) => {
+  stopProcessGroup(node.process);
+  throw new Error(`the content store could not start on port ${GATEWAY_PORT}: ${String(error)}`);
+});
 const stop = () => {
   stopProcessGroup(node.process);
+  void gateway.close();
 };
 process.once("SIGINT", () => {
   console.log("\nstopping…");
@@ -39,7 +50,7 @@ try {
   const contracts = await deployContracts(node.client);
   step("admitting the demo hospital and its two doctors");
   const cast = await setUpDemoConsortium(node.client, contracts);
-  const file = await writeDeployment({ chainId, rpcUrl: RPC_URL, contracts, services: {} });
+  const file = await writeDeployment({ chainId, rpcUrl: RPC_URL, contracts, services: { gateway: gateway.url } });
   step(`wrote ${file}`);
 
   console.log(`
@@ -48,13 +59,17 @@ Caduceus local stack is up.
   Consortium     ${contracts.consortium.address}
   KeyRegistry    ${contracts.keyRegistry.address}
   RecordRegistry ${contracts.recordRegistry.address}
+  content store  ${gateway.url} (IPFS trustless gateway: GET /ipfs/{cid}?format=raw|car)
   governance     ${cast.governance}
   demo hospital  ${cast.hospital}
   doctors        ${cast.doctors.join(", ")}
 Demo accounts are Hardhat's public development keys: never use them on a real network.`);
   if (checkOnly) {
     await verifyStack(node.client, contracts, cast);
-    step("check passed: contracts have code, the demo hospital is active with two doctors");
+    // A well-formed CID the fresh store cannot have: the gateway must answer 404, not fail.
+    const probe = await fetch(`${gateway.url}/ipfs/bafkreifzuh7mfhhqsxiybth5uj2ipaaawv624wucvb2sdklvj3lkhfx5bm?format=raw`);
+    if (probe.status !== 404) throw new Error(`check: the gateway answered ${probe.status} for a missing block, expected 404`);
+    step("check passed: contracts have code, the demo hospital is active with two doctors, the gateway answers");
     stop();
     process.exit(0);
   }

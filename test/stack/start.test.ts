@@ -22,7 +22,7 @@ describe("npm start", () => {
       const { code, output } = await startOnce();
       assert.equal(code, 0, `run ${run} failed:\n${output}`);
       assert.match(output, /Caduceus local stack is up/);
-      assert.match(output, /check passed: contracts have code, the demo hospital is active with two doctors/);
+      assert.match(output, /check passed: contracts have code, the demo hospital is active with two doctors, the gateway answers/);
       // The stack stopped itself: nothing answers on the port any more.
       assert.equal(await probeRpc(), null, `run ${run} left the node running`);
     }
@@ -31,5 +31,6 @@ describe("npm start", () => {
     assert.equal(deployment.rpcUrl, "http://127.0.0.1:8545");
     const addresses = Object.values(deployment.contracts).map((c) => c.address);
     assert.equal(new Set(addresses).size, 3, "three distinct contracts");
+    assert.equal(deployment.services.gateway, "http://127.0.0.1:8180");
   });
 });
