@@ -32,7 +32,9 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         bytes32[] memory roles,
         uint256[] memory purposeSets
     ) AccessControlDefaultAdminRules(adminTransferDelay, governance) {
-        if (roles.length != purposeSets.length) revert ConsortiumLengthMismatch(roles.length, purposeSets.length);
+        if (roles.length != purposeSets.length) {
+            revert ConsortiumLengthMismatch(roles.length, purposeSets.length);
+        }
         _setRoleAdmin(Roles.HOSPITAL, Roles.UNGRANTABLE);
         _setRoleAdmin(Roles.DOCTOR, Roles.UNGRANTABLE);
         // Bounded by the deployer's own calldata; runs once.
@@ -49,9 +51,15 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         string calldata name,
         bytes calldata metadataCid
     ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint32 hospitalId) {
-        if (account == address(0)) revert ConsortiumZeroAddress();
-        if (_hospitals[account].id != 0) revert ConsortiumHospitalAlreadyAdmitted(account);
-        if (_employers[account] != address(0)) revert ConsortiumRoleConflict(account);
+        if (account == address(0)) {
+            revert ConsortiumZeroAddress();
+        }
+        if (_hospitals[account].id != 0) {
+            revert ConsortiumHospitalAlreadyAdmitted(account);
+        }
+        if (_employers[account] != address(0)) {
+            revert ConsortiumRoleConflict(account);
+        }
 
         _hospitalList.add(account);
         // The list only grows, and 2^32 admissions by governance is out of reach.
@@ -64,7 +72,9 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     /// @inheritdoc IConsortium
     function suspendHospital(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Hospital storage h = _admitted(account);
-        if (h.suspended) revert ConsortiumHospitalSuspended(account);
+        if (h.suspended) {
+            revert ConsortiumHospitalSuspended(account);
+        }
         h.suspended = true;
         emit HospitalSuspended(account, h.id);
     }
@@ -72,7 +82,9 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     /// @inheritdoc IConsortium
     function reinstateHospital(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Hospital storage h = _admitted(account);
-        if (!h.suspended) revert ConsortiumHospitalNotSuspended(account);
+        if (!h.suspended) {
+            revert ConsortiumHospitalNotSuspended(account);
+        }
         h.suspended = false;
         emit HospitalReinstated(account, h.id);
     }
@@ -87,11 +99,19 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     /// @inheritdoc IConsortium
     function addStaff(address account) external {
         Hospital storage h = _admitted(msg.sender);
-        if (h.suspended) revert ConsortiumHospitalSuspended(msg.sender);
-        if (account == address(0)) revert ConsortiumZeroAddress();
-        if (_hospitals[account].id != 0) revert ConsortiumRoleConflict(account);
+        if (h.suspended) {
+            revert ConsortiumHospitalSuspended(msg.sender);
+        }
+        if (account == address(0)) {
+            revert ConsortiumZeroAddress();
+        }
+        if (_hospitals[account].id != 0) {
+            revert ConsortiumRoleConflict(account);
+        }
         address employer = _employers[account];
-        if (employer != address(0)) revert ConsortiumAlreadyStaff(account, employer);
+        if (employer != address(0)) {
+            revert ConsortiumAlreadyStaff(account, employer);
+        }
 
         _employers[account] = msg.sender;
         _staffLists[msg.sender].add(account);
@@ -101,7 +121,9 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     /// @inheritdoc IConsortium
     function removeStaff(address account) external {
         _admitted(msg.sender);
-        if (_employers[account] != msg.sender) revert ConsortiumNotStaff(account, msg.sender);
+        if (_employers[account] != msg.sender) {
+            revert ConsortiumNotStaff(account, msg.sender);
+        }
 
         delete _employers[account];
         _staffLists[msg.sender].remove(account);
@@ -187,11 +209,15 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
 
     function _admitted(address account) private view returns (Hospital storage h) {
         h = _hospitals[account];
-        if (h.id == 0) revert ConsortiumUnknownHospital(account);
+        if (h.id == 0) {
+            revert ConsortiumUnknownHospital(account);
+        }
     }
 
     function _setRolePurposes(bytes32 role, uint256 purposes) private {
-        if (purposes & ~Purposes.ALL != 0) revert ConsortiumUnknownPurposes(purposes);
+        if (purposes & ~Purposes.ALL != 0) {
+            revert ConsortiumUnknownPurposes(purposes);
+        }
         _rolePurposes[role] = purposes;
         emit RolePurposesSet(role, purposes);
     }
@@ -201,6 +227,8 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     function _checkLimit(uint256 limit) private pure {
-        if (!Paging.isValidLimit(limit)) revert ConsortiumInvalidPageSize(limit);
+        if (!Paging.isValidLimit(limit)) {
+            revert ConsortiumInvalidPageSize(limit);
+        }
     }
 }

@@ -13,8 +13,12 @@ contract KeyRegistry is IKeyRegistry {
 
     /// @inheritdoc IKeyRegistry
     function publish(bytes32 x25519, bytes calldata pqKey) external returns (uint32 version) {
-        if (x25519 == 0) revert KeyRegistryZeroKey();
-        if (pqKey.length > MAX_PQ_KEY) revert KeyRegistryPqKeyTooLong(pqKey.length, MAX_PQ_KEY);
+        if (x25519 == 0) {
+            revert KeyRegistryZeroKey();
+        }
+        if (pqKey.length > MAX_PQ_KEY) {
+            revert KeyRegistryPqKeyTooLong(pqKey.length, MAX_PQ_KEY);
+        }
 
         PublicKeys storage keys = _keys[msg.sender];
         // One rotation per transaction at most: 2^32 versions are out of reach.
@@ -29,7 +33,9 @@ contract KeyRegistry is IKeyRegistry {
     /// @inheritdoc IKeyRegistry
     function keysOf(address account) external view returns (PublicKeys memory keys) {
         keys = _keys[account];
-        if (keys.version == 0) revert KeyRegistryNoKey(account);
+        if (keys.version == 0) {
+            revert KeyRegistryNoKey(account);
+        }
     }
 
     /// @inheritdoc IKeyRegistry

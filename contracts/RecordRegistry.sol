@@ -23,10 +23,9 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     uint8 public constant CODEC_RAW = CidCodec.RAW;
     uint8 public constant CODEC_DAG_PB = CidCodec.DAG_PB;
 
-    bytes32 public constant REGISTER_TYPEHASH =
-        keccak256(
-            "RegisterRecord(address patient,bytes32 cidDigest,uint8 cidCodec,bytes32 contentDigest,uint8 category,bytes32 envelopeHash,uint256 nonce,uint256 deadline)"
-        );
+    bytes32 public constant REGISTER_TYPEHASH = keccak256(
+        "RegisterRecord(address patient,bytes32 cidDigest,uint8 cidCodec,bytes32 contentDigest,uint8 category,bytes32 envelopeHash,uint256 nonce,uint256 deadline)"
+    );
 
     uint8 private constant _FLAG_DAG_PB = 1;
     uint8 private constant _FLAG_PATIENT_AUTHORED = 2;
@@ -67,7 +66,9 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     /// @inheritdoc IRecordRegistry
     function registerBatch(NewRecord[] calldata batch) external returns (bytes32[] memory recordIds) {
         uint256 size = batch.length;
-        if (size == 0 || size > MAX_BATCH) revert RecordRegistryInvalidBatchSize(size, MAX_BATCH);
+        if (size == 0 || size > MAX_BATCH) {
+            revert RecordRegistryInvalidBatchSize(size, MAX_BATCH);
+        }
         uint32 hospitalId = _activeHospitalId(msg.sender);
         recordIds = new bytes32[](size);
         // Bounded by MAX_BATCH.
@@ -83,7 +84,9 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         uint256 deadline,
         bytes calldata signature
     ) external returns (bytes32) {
-        if (block.timestamp > deadline) revert RecordRegistryExpiredSignature(deadline);
+        if (block.timestamp > deadline) {
+            revert RecordRegistryExpiredSignature(deadline);
+        }
         uint32 hospitalId = _activeHospitalId(hospital);
         // Consuming the nonce before checking makes a replay fail the check: the digest moved on.
         bytes32 digest = _registerDigest(record, _useNonce(hospital), deadline);
@@ -96,7 +99,9 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
 
     /// @inheritdoc IRecordRegistry
     function registerOwn(NewRecord calldata record) external returns (bytes32) {
-        if (record.patient != msg.sender) revert RecordRegistryNotPatient(msg.sender, record.patient);
+        if (record.patient != msg.sender) {
+            revert RecordRegistryNotPatient(msg.sender, record.patient);
+        }
         return _store(record, msg.sender, 0, _FLAG_PATIENT_AUTHORED, 0);
     }
 
@@ -104,11 +109,17 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     function amend(bytes32 previousId, NewRecord calldata record) external returns (bytes32 recordId) {
         Record memory previous = _existing(previousId);
         bytes32 next = _nextVersions[previousId];
-        if (next != 0) revert RecordRegistryRecordSuperseded(previousId, next);
-        if (record.patient != previous.patient) revert RecordRegistryPatientMismatch(previous.patient, record.patient);
+        if (next != 0) {
+            revert RecordRegistryRecordSuperseded(previousId, next);
+        }
+        if (record.patient != previous.patient) {
+            revert RecordRegistryPatientMismatch(previous.patient, record.patient);
+        }
 
         if (previous.flags & _FLAG_PATIENT_AUTHORED != 0) {
-            if (msg.sender != previous.patient) revert RecordRegistryNotAuthor(msg.sender, previousId);
+            if (msg.sender != previous.patient) {
+                revert RecordRegistryNotAuthor(msg.sender, previousId);
+            }
             recordId = _store(record, msg.sender, 0, _FLAG_PATIENT_AUTHORED, previousId);
         } else {
             if (CONSORTIUM.hospitalAccount(previous.hospitalId) != msg.sender) {
@@ -122,7 +133,9 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
 
     /// @inheritdoc IRecordRegistry
     function postAudit(bytes32 recordId, AuditOutcome outcome, bytes calldata detailsCid) external {
-        if (!CONSORTIUM.holdsRole(Roles.AUDITOR, msg.sender)) revert RecordRegistryNotAuditor(msg.sender);
+        if (!CONSORTIUM.holdsRole(Roles.AUDITOR, msg.sender)) {
+            revert RecordRegistryNotAuditor(msg.sender);
+        }
         _existing(recordId);
         _audits[recordId] = Audit({auditor: msg.sender, auditedAt: uint48(block.timestamp), outcome: outcome});
         emit RecordAudited(recordId, msg.sender, outcome, detailsCid);
@@ -191,7 +204,11 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc IRecordRegistry
-    function registerDigest(NewRecord calldata record, uint256 nonce, uint256 deadline) external view returns (bytes32) {
+    function registerDigest(
+        NewRecord calldata record,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32) {
         return _registerDigest(record, nonce, deadline);
     }
 
@@ -208,14 +225,22 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     ) private returns (bytes32 recordId) {
         recordId = record.cidDigest;
         address patient = record.patient;
-        if (patient == address(0)) revert RecordRegistryZeroPatient();
-        if (recordId == 0) revert RecordRegistryEmptyCid();
-        if (record.category > uint8(type(Category).max)) revert RecordRegistryUnknownCategory(record.category);
+        if (patient == address(0)) {
+            revert RecordRegistryZeroPatient();
+        }
+        if (recordId == 0) {
+            revert RecordRegistryEmptyCid();
+        }
+        if (record.category > uint8(type(Category).max)) {
+            revert RecordRegistryUnknownCategory(record.category);
+        }
         uint256 envelopeLength = record.envelope.length;
         if (envelopeLength == 0 || envelopeLength > MAX_ENVELOPE) {
             revert RecordRegistryInvalidEnvelope(envelopeLength, MAX_ENVELOPE);
         }
-        if (_records[recordId].patient != address(0)) revert RecordRegistryDuplicateRecord(recordId);
+        if (_records[recordId].patient != address(0)) {
+            revert RecordRegistryDuplicateRecord(recordId);
+        }
         bytes32 contentDigest = _checkContentDigest(recordId, record.cidCodec, record.contentDigest);
         if (record.cidCodec == CODEC_DAG_PB) {
             flags |= _FLAG_DAG_PB;
@@ -240,19 +265,19 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
 
     /// @dev The content digest to record: a raw CID's digest is the content's SHA-256 itself (a
     /// different value given is a client bug); a dag-pb CID needs the separate digest.
-    function _checkContentDigest(
-        bytes32 recordId,
-        uint8 codec,
-        bytes32 contentDigest
-    ) private pure returns (bytes32) {
+    function _checkContentDigest(bytes32 recordId, uint8 codec, bytes32 contentDigest) private pure returns (bytes32) {
         if (codec == CODEC_RAW) {
             if (contentDigest != 0 && contentDigest != recordId) {
                 revert RecordRegistryUnexpectedContentDigest(recordId, contentDigest);
             }
             return recordId;
         }
-        if (codec != CODEC_DAG_PB) revert RecordRegistryUnsupportedCodec(codec);
-        if (contentDigest == 0) revert RecordRegistryMissingContentDigest(recordId);
+        if (codec != CODEC_DAG_PB) {
+            revert RecordRegistryUnsupportedCodec(codec);
+        }
+        if (contentDigest == 0) {
+            revert RecordRegistryMissingContentDigest(recordId);
+        }
         return contentDigest;
     }
 
@@ -279,17 +304,27 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
 
     function _activeHospitalId(address account) private view returns (uint32) {
         IConsortium.Hospital memory h = CONSORTIUM.hospital(account);
-        if (h.id == 0) revert RecordRegistryUnknownHospital(account);
-        if (h.suspended) revert RecordRegistryHospitalSuspended(account, h.id);
+        if (h.id == 0) {
+            revert RecordRegistryUnknownHospital(account);
+        }
+        if (h.suspended) {
+            revert RecordRegistryHospitalSuspended(account, h.id);
+        }
         return h.id;
     }
 
     function _existing(bytes32 recordId) private view returns (Record memory r) {
         r = _records[recordId];
-        if (r.patient == address(0)) revert RecordRegistryUnknownRecord(recordId);
+        if (r.patient == address(0)) {
+            revert RecordRegistryUnknownRecord(recordId);
+        }
     }
 
-    function _registerDigest(NewRecord calldata record, uint256 nonce, uint256 deadline) private view returns (bytes32) {
+    function _registerDigest(
+        NewRecord calldata record,
+        uint256 nonce,
+        uint256 deadline
+    ) private view returns (bytes32) {
         return
             _hashTypedDataV4(
                 keccak256(
@@ -309,6 +344,8 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     }
 
     function _checkLimit(uint256 limit) private pure {
-        if (!Paging.isValidLimit(limit)) revert RecordRegistryInvalidPageSize(limit);
+        if (!Paging.isValidLimit(limit)) {
+            revert RecordRegistryInvalidPageSize(limit);
+        }
     }
 }

@@ -128,9 +128,5 @@ interface IRecordRegistry {
     function versionHistory(bytes32 recordId, uint256 limit) external view returns (bytes32[] memory);
 
     /// @notice The EIP-712 digest `hospital` signs to register `record` with `nonce` and `deadline`.
-    function registerDigest(
-        NewRecord calldata record,
-        uint256 nonce,
-        uint256 deadline
-    ) external view returns (bytes32);
+    function registerDigest(NewRecord calldata record, uint256 nonce, uint256 deadline) external view returns (bytes32);
 }

@@ -21,7 +21,9 @@ contract MockERC1271Wallet is IERC1271 {
     }
 
     function execute(address target, bytes calldata data) external returns (bytes memory) {
-        if (msg.sender != OWNER) revert MockERC1271WalletNotOwner(msg.sender);
+        if (msg.sender != OWNER) {
+            revert MockERC1271WalletNotOwner(msg.sender);
+        }
         // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory result) = target.call(data);
         if (!ok) {
