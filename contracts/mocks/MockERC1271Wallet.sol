@@ -5,10 +5,8 @@ import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
 /// @notice Test-only contract wallet (a stand-in for a hospital's Safe): a signature is valid when
-/// its single owner signed the digest. It can also call any contract, as a Safe executes transactions.
+/// its single owner signed the digest.
 contract MockERC1271Wallet is IERC1271 {
-    error MockERC1271WalletNotOwner(address caller);
-
     address public immutable OWNER;
 
     constructor(address owner) {
@@ -18,19 +16,5 @@ contract MockERC1271Wallet is IERC1271 {
     function isValidSignature(bytes32 digest, bytes calldata signature) external view returns (bytes4) {
         (address signer, , ) = ECDSA.tryRecover(digest, signature);
         return signer == OWNER ? IERC1271.isValidSignature.selector : bytes4(0xffffffff);
-    }
-
-    function execute(address target, bytes calldata data) external returns (bytes memory) {
-        if (msg.sender != OWNER) {
-            revert MockERC1271WalletNotOwner(msg.sender);
-        }
-        // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, bytes memory result) = target.call(data);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(result, 32), mload(result))
-            }
-        }
-        return result;
     }
 }
