@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { getAddress, parseEventLogs } from "viem";
+import { getAddress, parseEventLogs, type ContractErrorName } from "viem";
+import { recordRegistryAbi } from "@caduceus/sdk/chain/abis";
 import { deployCaduceus } from "../helpers/deploy.js";
 import {
   binaryCid,
@@ -92,7 +93,7 @@ describe("RecordRegistry", () => {
       assert.equal((largest.envelope.length - 2) / 2, max);
     });
 
-    const invalid: Array<[string, (r: NewRecord) => NewRecord, string, (r: NewRecord) => unknown[]]> = [
+    const invalid: Array<[string, (r: NewRecord) => NewRecord, ContractErrorName<typeof recordRegistryAbi>, (r: NewRecord) => unknown[]]> = [
       ["the patient is the zero address", (r) => ({ ...r, patient: "0x0000000000000000000000000000000000000000" }), "RecordRegistryZeroPatient", () => []],
       ["the CID digest is empty", (r) => ({ ...r, cidDigest: ZERO_BYTES32 }), "RecordRegistryEmptyCid", () => []],
       ["the category is unknown", (r) => ({ ...r, category: 7 }), "RecordRegistryUnknownCategory", () => [7]],
@@ -110,7 +111,7 @@ describe("RecordRegistry", () => {
           c.recordRegistry.write.register([record], { account: c.hospital.account }),
           c.recordRegistry,
           error,
-          args(record),
+          args(record) as never, // table-driven: the row pairs each error with its own arguments
         );
         assert.equal(await c.recordRegistry.read.recordCount([c.patient.account.address]), 0n);
       });
@@ -464,7 +465,7 @@ describe("RecordRegistry", () => {
       assert.deepEqual(Object.keys(event.args).sort(), ["category", "cid", "contentDigest", "envelope", "hospitalId", "patient", "previousVersion", "provider", "recordId"]);
       // No string-typed field exists, so nothing readable can be smuggled into the event.
       const eventAbi = c.recordRegistry.abi.find((e) => e.type === "event" && e.name === "RecordRegistered");
-      assert.ok(eventAbi && "inputs" in eventAbi && eventAbi.inputs.every((i) => i.type !== "string"));
+      assert.ok(eventAbi && "inputs" in eventAbi && (eventAbi.inputs as readonly { type: string }[]).every((i) => i.type !== "string"));
       // The calldata is exactly the ABI encoding of the record: nothing else rides along.
       // selector, tuple offset, six head words, envelope length, 85 envelope bytes padded to 96.
       assert.equal(tx.input.length, 2 + 2 * (4 + 32 + 6 * 32 + 32 + 96));
