@@ -65,7 +65,8 @@ const QUEUE_CAPACITY_BYTES = 8 * CHUNK_SIZE;
 /** Encodes a byte stream into UnixFS blocks in constant memory. */
 export function encodeFile(source: ByteSource, options: EncodeOptions = {}): FileEncoding {
   const engine = options.hasher ?? webCryptoSha256();
-  const batchBytes = Math.max(CHUNK_SIZE, options.batchBytes ?? 4 * CHUNK_SIZE);
+  // A whole number of chunks, so that no chunk straddles two batches (see `batches`).
+  const batchBytes = Math.max(1, Math.round((options.batchBytes ?? 4 * CHUNK_SIZE) / CHUNK_SIZE)) * CHUNK_SIZE;
   const settings = UnixFS.configure({
     fileChunkEncoder: raw,
     smallFileEncoder: raw,
@@ -81,17 +82,25 @@ export function encodeFile(source: ByteSource, options: EncodeOptions = {}): Fil
   const done = (async (): Promise<EncodedFile> => {
     const content = engine.incremental();
     let size = 0;
-    for await (const batch of batches(source, batchBytes)) {
-      // Start the leaf digests first so that they run while this thread hashes the content.
-      const writing = file.write(batch);
-      await leafDigestsStarted();
-      content.update(batch);
+    for await (const batch of batches(source, batchBytes, engine.allocate?.bind(engine))) {
+      // Whichever hash runs elsewhere starts first, so that the two overlap; the batch is reused
+      // only after both are done with it.
+      let writing: Promise<unknown>;
+      let hashing: void | Promise<void>;
+      if (content.offThread) {
+        hashing = content.update(batch);
+        writing = file.write(batch);
+      } else {
+        writing = file.write(batch);
+        await leafDigestsStarted();
+        hashing = content.update(batch);
+      }
       size += batch.length;
-      await writing;
+      await Promise.all([writing, hashing]);
     }
     const link = await file.close();
     await writer.close();
-    return { cid: link.cid as unknown as CID, size, contentDigest: toHex(content.digest()) };
+    return { cid: link.cid as unknown as CID, size, contentDigest: toHex(await content.digest()) };
   })();
   // Callers that only iterate `blocks` see a failure there; `done` must not also go unhandled.
   done.catch(() => {});
@@ -145,23 +154,40 @@ export async function computeCid(source: ByteSource, options?: EncodeOptions): P
  * macrotask lets them start before this thread hashes the content (measured: no overlap otherwise).
  */
 function leafDigestsStarted(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  // A MessageChannel round trip is a macrotask without setTimeout's 1 ms clamp (browser and Node).
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
-/** Re-slices a stream into batches of `size` bytes (the last may be shorter), copying only to fill. */
-async function* batches(source: ByteSource, size: number): AsyncGenerator<Uint8Array> {
-  let buffer = new Uint8Array(size);
+/**
+ * Re-slices a stream into batches of `size` bytes (the last may be shorter). Each batch is
+ * consumed before the next is asked for, and `size` is a multiple of the chunk size (the encoder
+ * keeps no part of a batch), so one buffer is reused: fresh buffers cost page faults and GC.
+ * Without an engine-provided buffer, large inputs pass through as views without any copy.
+ */
+async function* batches(source: ByteSource, size: number, allocate?: (size: number) => Uint8Array): AsyncGenerator<Uint8Array> {
+  const buffer = allocate ? allocate(size) : new Uint8Array(size);
   let filled = 0;
   for await (const input of source) {
     let offset = 0;
     while (offset < input.length) {
+      if (!allocate && filled === 0 && input.length - offset >= size) {
+        yield input.subarray(offset, offset + size);
+        offset += size;
+        continue;
+      }
       const take = Math.min(size - filled, input.length - offset);
       buffer.set(input.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
       if (filled === size) {
         yield buffer;
-        buffer = new Uint8Array(size);
         filled = 0;
       }
     }

@@ -10,8 +10,11 @@ import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 export type Hex = `0x${string}`;
 
 export interface IncrementalSha256 {
-  update(bytes: Uint8Array): void;
-  digest(): Uint8Array;
+  /** Set when `update` hashes on another thread and returns at once. */
+  readonly offThread?: boolean;
+  /** The caller keeps `bytes` unchanged until a returned promise settles. */
+  update(bytes: Uint8Array): void | Promise<void>;
+  digest(): Uint8Array | Promise<Uint8Array>;
 }
 
 export interface Sha256Engine {
@@ -19,6 +22,8 @@ export interface Sha256Engine {
   digest(bytes: Uint8Array): Promise<Uint8Array>;
   /** A streaming hasher for the digest of a whole file. */
   incremental(): IncrementalSha256;
+  /** Memory the engine reads fastest (e.g. shared with a worker); encoders batch input into it. */
+  allocate?(size: number): Uint8Array;
   /** Releases threads the engine holds, if any. */
   close?(): Promise<void>;
 }
@@ -30,7 +35,8 @@ export function webCryptoSha256(): Sha256Engine {
       return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
     },
     incremental() {
-      return nobleSha256.create();
+      const hash = nobleSha256.create();
+      return { update: (bytes) => void hash.update(bytes), digest: () => hash.digest() };
     },
   };
 }

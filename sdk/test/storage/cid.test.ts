@@ -22,7 +22,7 @@ import { toHex, webCryptoSha256 } from "../../src/storage/hasher.ts";
 import { nodeSha256 } from "../../src/storage/node/hasher.ts";
 import { EDGE_SIZES, MiB, pieces, randomBytes } from "./helpers.ts";
 
-const hasher = nodeSha256({ workers: 2 });
+const hasher = nodeSha256();
 after(() => hasher.close?.());
 
 async function ipfsCarCid(bytes: Uint8Array): Promise<string> {
@@ -69,15 +69,18 @@ describe("CID computation", () => {
 
   it("gives the same result with every hasher and however the input is split", async () => {
     const bytes = randomBytes(5 * MiB + 3);
-    const expected = await computeCid([bytes], { hasher: nodeSha256({ workers: 0 }) });
-    for (const [engine, split] of [
+    const expected = await computeCid([bytes], { hasher: nodeSha256({ contentWorker: false }) });
+    const engines = [
       [webCryptoSha256(), 1000],
       [hasher, 4096],
-      [nodeSha256({ workers: 0 }), 3 * MiB],
-    ] as const) {
+      [nodeSha256({ contentWorker: false, workers: 2 }), 3 * MiB],
+      [nodeSha256({ contentWorker: true, workers: 2 }), 7 * MiB],
+    ] as const;
+    for (const [engine, split] of engines) {
       const got = await computeCid(pieces(bytes, split), { hasher: engine, batchBytes: 2 * MiB });
       assert.deepEqual({ ...got, cid: got.cid.toString() }, { ...expected, cid: expected.cid.toString() });
     }
+    await Promise.all(engines.slice(2).map(([engine]) => engine.close?.()));
   });
 
   it("streams each block once with the root last, in bounded pieces", async () => {

@@ -1,125 +1,157 @@
 /**
- * SHA-256 for Node: node:crypto, optionally spread over a pool of worker threads. UnixFS leaves are
- * independent, so while the main thread keeps the whole-content digest (inherently serial), the
- * workers hash leaves. Measured figures are in docs/storage.md.
+ * SHA-256 for Node (node:crypto), with two independent ways to use a second core:
+ * - `contentWorker`: the whole-content digest (inherently serial) runs on a worker thread, reading
+ *   the encoder's batches from shared memory without a copy, while this thread hashes the leaves.
+ * - `workers`: leaf digests are spread over a pool of worker threads (each leaf is copied over).
+ * Which wins depends on the machine (SHA extensions, cores); docs/storage.md has the figures.
  */
 import { createHash } from "node:crypto";
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { IncrementalSha256, Sha256Engine } from "../hasher.ts";
 
 export interface NodeSha256Options {
-  /** Worker threads for block digests; 0 hashes on the calling thread. Default: one per core. */
+  /** Hash the whole content on a worker thread. Default true. */
+  contentWorker?: boolean;
+  /** Worker threads for leaf digests; 0 (default) hashes leaves on the calling thread. */
   workers?: number;
 }
 
 export function nodeSha256(options: NodeSha256Options = {}): Sha256Engine {
-  const workers = options.workers ?? availableParallelism();
-  const incremental = (): IncrementalSha256 => {
+  const contentWorker = options.contentWorker ?? true;
+  const workers = options.workers ?? 0;
+  const pool = workers > 0 ? Array.from({ length: workers }, () => new RequestWorker(BLOCK_WORKER_SOURCE)) : [];
+  const content = contentWorker ? new RequestWorker(CONTENT_WORKER_SOURCE) : undefined;
+  let next = 0;
+  let nextHashId = 0;
+  const spare: ArrayBuffer[] = [];
+
+  const digestInline = async (bytes: Uint8Array) => new Uint8Array(createHash("sha256").update(bytes).digest());
+  const digestOnPool = async (bytes: Uint8Array) => {
+    // Posting a view would clone its whole underlying buffer (often a multi-MiB batch): copy just
+    // the block into a recycled buffer and transfer that; it comes back with the answer.
+    const buffer = takeSpare(spare, bytes.length);
+    new Uint8Array(buffer, 0, bytes.length).set(bytes);
+    const answer = await pool[next++ % pool.length].request<{ digest: Uint8Array; buffer: ArrayBuffer }>({ buffer, length: bytes.length }, [buffer]);
+    if (spare.length < MAX_SPARE_BUFFERS) spare.push(answer.buffer);
+    return new Uint8Array(answer.digest);
+  };
+
+  const incrementalInline = (): IncrementalSha256 => {
     const hash = createHash("sha256");
     return {
       update: (bytes) => void hash.update(bytes),
       digest: () => new Uint8Array(hash.digest()),
     };
   };
-  if (workers === 0) {
+  const incrementalOnWorker = (worker: RequestWorker): IncrementalSha256 => {
+    const id = nextHashId++;
     return {
-      digest: async (bytes) => new Uint8Array(createHash("sha256").update(bytes).digest()),
-      incremental,
+      offThread: true,
+      update: async (bytes) => {
+        // Shared memory crosses without a copy; anything else is copied into some first.
+        const view = bytes.buffer instanceof SharedArrayBuffer ? bytes : copyToShared(bytes);
+        await worker.request({ type: "update", id, buffer: view.buffer, offset: view.byteOffset, length: view.byteLength });
+      },
+      digest: async () => new Uint8Array((await worker.request<{ digest: Uint8Array }>({ type: "digest", id })).digest),
     };
-  }
-  const pool = new WorkerPool(workers);
-  return { digest: (bytes) => pool.digest(bytes), incremental, close: () => pool.close() };
+  };
+
+  return {
+    digest: pool.length > 0 ? digestOnPool : digestInline,
+    incremental: content ? () => incrementalOnWorker(content) : incrementalInline,
+    allocate: content ? (size) => new Uint8Array(new SharedArrayBuffer(size)) : undefined,
+    close: async () => {
+      await Promise.all([...pool, ...(content ? [content] : [])].map((w) => w.close()));
+    },
+  };
 }
 
 let shared: Sha256Engine | undefined;
 
 /**
- * One process-wide pool for the stores and gateways that were given no hasher: a pool per store
- * would multiply threads. Never closed; its idle threads do not keep the process alive.
+ * One process-wide engine for the stores and gateways that were given no hasher: an engine per
+ * store would multiply threads. Never closed; idle threads do not keep the process alive.
  */
 export function sharedNodeSha256(): Sha256Engine {
   shared ??= nodeSha256();
-  return { digest: shared.digest, incremental: shared.incremental };
+  return { digest: shared.digest, incremental: shared.incremental, allocate: shared.allocate };
 }
 
-// CommonJS source evaluated in each worker: no loader or file path needed.
-const WORKER_SOURCE = `
+const MAX_SPARE_BUFFERS = 16;
+const BLOCK_BUFFER_BYTES = 1024 * 1024 + 1024;
+
+function takeSpare(spare: ArrayBuffer[], length: number): ArrayBuffer {
+  const index = spare.findIndex((buffer) => buffer.byteLength >= length);
+  return index >= 0 ? spare.splice(index, 1)[0] : new ArrayBuffer(Math.max(length, BLOCK_BUFFER_BYTES));
+}
+
+function copyToShared(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  copy.set(bytes);
+  return copy;
+}
+
+// CommonJS sources evaluated in the workers: no loader or file path needed.
+const BLOCK_WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
-parentPort.on("message", ({ id, bytes, length }) => {
-  const digest = createHash("sha256").update(new Uint8Array(bytes, 0, length)).digest();
-  // The buffer goes back for reuse: neither thread allocates per block in steady state.
-  parentPort.postMessage({ id, digest, bytes }, [bytes]);
+parentPort.on("message", ({ req, body: { buffer, length } }) => {
+  const digest = createHash("sha256").update(new Uint8Array(buffer, 0, length)).digest();
+  parentPort.postMessage({ req, body: { digest, buffer } }, [buffer]);
 });
 `;
 
-const BLOCK_BUFFER_BYTES = 1024 * 1024 + 1024;
-const MAX_SPARE_BUFFERS = 16;
+const CONTENT_WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const hashes = new Map();
+parentPort.on("message", ({ req, body }) => {
+  let hash = hashes.get(body.id);
+  if (!hash) hashes.set(body.id, (hash = createHash("sha256")));
+  if (body.type === "update") {
+    hash.update(new Uint8Array(body.buffer, body.offset, body.length));
+    parentPort.postMessage({ req, body: {} });
+  } else {
+    hashes.delete(body.id);
+    parentPort.postMessage({ req, body: { digest: hash.digest() } });
+  }
+});
+`;
 
-interface Pending {
-  resolve(digest: Uint8Array): void;
-  reject(error: unknown): void;
-}
+/** A worker answering numbered requests; referenced (keeps the process alive) only while busy. */
+class RequestWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(body: unknown): void; reject(error: unknown): void }>();
+  #nextReq = 0;
 
-class WorkerPool {
-  readonly #workers: Worker[] = [];
-  readonly #pending = new Map<number, Pending>();
-  readonly #spare: ArrayBuffer[] = [];
-  #nextId = 0;
-  #next = 0;
-
-  constructor(size: number) {
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.on("message", ({ id, digest, bytes }: { id: number; digest: Uint8Array; bytes: ArrayBuffer }) => {
-        if (this.#spare.length < MAX_SPARE_BUFFERS) this.#spare.push(bytes);
-        this.#pending.get(id)?.resolve(new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength));
-        this.#pending.delete(id);
-        if (this.#pending.size === 0) this.#setRef(false);
-      });
-      worker.on("error", (error) => this.#failAll(error));
-      // An idle pool must not keep the process alive (referenced only while digests are pending).
-      worker.unref();
-      this.#workers.push(worker);
-    }
+  constructor(source: string) {
+    this.#worker = new Worker(source, { eval: true });
+    this.#worker.unref();
+    this.#worker.on("message", ({ req, body }: { req: number; body: unknown }) => {
+      this.#pending.get(req)?.resolve(body);
+      this.#pending.delete(req);
+      if (this.#pending.size === 0) this.#worker.unref();
+    });
+    this.#worker.on("error", (error) => this.#failAll(error));
   }
 
-  digest(bytes: Uint8Array): Promise<Uint8Array> {
-    const id = this.#nextId++;
-    const worker = this.#workers[this.#next++ % this.#workers.length];
-    return new Promise((resolve, reject) => {
-      if (this.#pending.size === 0) this.#setRef(true);
-      this.#pending.set(id, { resolve, reject });
-      // Posting a view would clone its whole underlying buffer (often a multi-MiB batch): copy just
-      // the block into a recycled buffer and transfer that; the caller keeps its bytes.
-      const copy = this.#bufferFor(bytes.length);
-      new Uint8Array(copy, 0, bytes.length).set(bytes);
-      worker.postMessage({ id, bytes: copy, length: bytes.length }, [copy]);
+  request<T = unknown>(body: object, transfer: ArrayBuffer[] = []): Promise<T> {
+    const req = this.#nextReq++;
+    return new Promise<T>((resolve, reject) => {
+      if (this.#pending.size === 0) this.#worker.ref();
+      this.#pending.set(req, { resolve: resolve as (body: unknown) => void, reject });
+      this.#worker.postMessage({ req, body }, transfer);
     });
   }
 
-  #bufferFor(length: number): ArrayBuffer {
-    const index = this.#spare.findIndex((buffer) => buffer.byteLength >= length);
-    if (index >= 0) return this.#spare.splice(index, 1)[0];
-    return new ArrayBuffer(Math.max(length, BLOCK_BUFFER_BYTES));
-  }
-
   async close(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await this.#worker.terminate();
     this.#failAll(new Error("hasher closed"));
-  }
-
-  #setRef(on: boolean): void {
-    for (const worker of this.#workers) {
-      if (on) worker.ref();
-      else worker.unref();
-    }
   }
 
   #failAll(error: unknown): void {
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
-    this.#setRef(false);
+    this.#worker.unref();
   }
 }
