@@ -102,13 +102,12 @@ export function encodeFile(source: ByteSource, options: EncodeOptions = {}): Fil
     await writer.close();
     return { cid: link.cid as unknown as CID, size, contentDigest: toHex(await content.digest()) };
   })();
-  // Callers that only iterate `blocks` see a failure there; `done` must not also go unhandled.
-  done.catch(() => {});
   // The encoder holds the writable's lock, so a failed producer cannot error the stream: a
   // pending read is rejected directly instead. (Not Promise.race against a never-settling promise:
   // each race would leave a reaction on it holding the block it resolved with.)
   let failure: { error: unknown } | undefined;
   let rejectPendingRead: ((error: unknown) => void) | undefined;
+  // (This handler also keeps `done` from going unhandled when callers only iterate `blocks`.)
   done.catch((error: unknown) => {
     failure = { error };
     rejectPendingRead?.(error);
