@@ -1,0 +1,55 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, hexToBytes, isHex, type Hex } from "viem";
+import { CaduceusError } from "../../errors.ts";
+import { cidFromBytes } from "../../storage/cid.ts";
+import type { CliContext } from "../context.ts";
+import { ExitCode, UsageError } from "../exit-codes.ts";
+import type { Output } from "../output.ts";
+
+export const AUDIT_HELP = `caduceus audit <recordId> [--post]
+
+  Fetch the record's ciphertext by its CID from the content store, verify every block against the
+  CID and the whole against the digest on-chain, and print the outcome: Intact, Mismatch or
+  Unavailable. With --post (a verified auditor's account), store a small JSON report in the content
+  store and record the outcome on-chain with its CID. Exit code 4 on Mismatch, 5 on Unavailable.`;
+
+const OUTCOMES = ["Intact", "Mismatch", "Unavailable"] as const;
+
+export async function auditCommand(ctx: CliContext, out: Output, args: string[], flags: { post?: boolean }): Promise<number> {
+  const recordId = args[0];
+  if (!recordId || !isHex(recordId) || recordId.length !== 66) throw new UsageError("audit needs a record id (0x + 64 hex digits).");
+  const chain = await ctx.chain(Boolean(flags.post));
+  const store = await ctx.store();
+  const record = await chain.getRecord(recordId as Hex);
+
+  let outcome: (typeof OUTCOMES)[number] = "Intact";
+  let detail = "every block matches its CID and the content matches the on-chain digest";
+  try {
+    const hash = sha256.create();
+    for await (const chunk of store.get(cidFromBytes(hexToBytes(record.cid)))) hash.update(chunk);
+    if (bytesToHex(hash.digest()) !== record.contentDigest.toLowerCase()) {
+      outcome = "Mismatch";
+      detail = "the content's SHA-256 differs from the on-chain digest";
+    }
+  } catch (error) {
+    if (!(error instanceof CaduceusError)) throw error;
+    outcome = error.code === "CONTENT_MISMATCH" ? "Mismatch" : "Unavailable";
+    detail = error.message;
+  }
+
+  let transaction: Hex | undefined;
+  let report: string | undefined;
+  if (flags.post) {
+    const body = new TextEncoder().encode(
+      JSON.stringify({ recordId, cid: record.cid, outcome, detail, checkedAt: new Date().toISOString(), auditor: chain.account }),
+    );
+    const stored = await store.put([body]);
+    report = stored.cid.toString();
+    transaction = await chain.postAudit(recordId as Hex, OUTCOMES.indexOf(outcome), bytesToHex(stored.cid.bytes));
+  }
+  out.result(
+    { recordId, outcome, detail, report, transaction },
+    `${recordId}: ${outcome} — ${detail}${transaction ? `\nPosted on-chain in ${transaction} (report ${report}).` : ""}`,
+  );
+  return outcome === "Intact" ? ExitCode.OK : outcome === "Mismatch" ? ExitCode.INTEGRITY : ExitCode.UNAVAILABLE;
+}

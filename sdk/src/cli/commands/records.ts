@@ -1,0 +1,147 @@
+import { open, readFile, rename, rm } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
+import { CaduceusError } from "../../errors.ts";
+import { binaryRecord, detectMediaType, splitBundle, type RecordDraft } from "../../fhir/index.ts";
+import { openRecord } from "../../records/open.ts";
+import { prepareRecord, registerPrepared, type PreparedRecord } from "../../records/upload.ts";
+import type { CliContext } from "../context.ts";
+import { UsageError } from "../exit-codes.ts";
+import { UploadJournal } from "../journal.ts";
+import { formatBytes, type Output } from "../output.ts";
+
+export const RECORDS_HELP = `caduceus records <upload|list|get>
+
+  records upload --patient <address> <file …> [--journal <file>]
+      Encrypt, store and register records for a patient (as a hospital). A FHIR R4 bundle (.json)
+      becomes one record per encounter plus demographics; any other file (PDF, DICOM, image) is
+      one binary record. Registration runs in batches. Interrupted uploads resume from the journal
+      (default .caduceus/uploads/<chainId>-<patient>.jsonl) without duplicates.
+  records list --patient <address>
+      The patient's records: id, category, provider, time, version state.
+  records get <recordId> --out <file>
+      Fetch, verify against the chain, decrypt with your key (as the patient) and write <file>.
+      The file appears only after the whole record verified.`;
+
+const CATEGORY_NAMES = ["visit", "lab", "imaging", "medication", "immunization", "document", "other"];
+const BATCH = 50;
+
+function parsePatient(value: string | undefined): Address {
+  if (!value || !isAddress(value)) throw new UsageError("--patient <address> is required and must be an address.");
+  return getAddress(value);
+}
+
+async function draftsOf(file: string): Promise<RecordDraft[]> {
+  const bytes = await readFile(file).catch((cause: unknown) => {
+    throw new CaduceusError("FILE_NOT_FOUND", `Cannot read ${file}.`, { cause });
+  });
+  const mediaType = detectMediaType(basename(file), bytes.subarray(0, 512));
+  if (mediaType === "application/fhir+json" || mediaType === "application/json") {
+    return splitBundle(new Uint8Array(bytes));
+  }
+  return [binaryRecord(new Uint8Array(bytes), mediaType, basename(file))];
+}
+
+export async function recordsCommand(
+  ctx: CliContext,
+  out: Output,
+  args: string[],
+  flags: { patient?: string; out?: string; journal?: string },
+): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === "upload") return upload(ctx, out, rest, parsePatient(flags.patient), flags.journal);
+  if (sub === "list") return list(ctx, out, parsePatient(flags.patient));
+  if (sub === "get") return get(ctx, out, rest[0], flags.out);
+  throw new UsageError(`Unknown records command "${sub ?? ""}".\n\n${RECORDS_HELP}`);
+}
+
+async function upload(ctx: CliContext, out: Output, files: string[], patient: Address, journalFile?: string): Promise<void> {
+  if (files.length === 0) throw new UsageError("records upload needs at least one file.");
+  const chain = await ctx.chain(true);
+  await chain.assertNetwork();
+  const store = await ctx.store();
+  const journal = await UploadJournal.open(journalFile ?? `.caduceus/uploads/${chain.chainId}-${patient.toLowerCase()}.jsonl`);
+
+  const work: Array<{ key: string; draft: RecordDraft }> = [];
+  for (const file of files) {
+    const drafts = await draftsOf(file);
+    drafts.forEach((draft, i) => work.push({ key: UploadJournal.keyOf(resolve(file), i, draft.bytes), draft }));
+  }
+  const totalBytes = work.reduce((n, w) => n + w.draft.bytes.length, 0);
+  const prepared: PreparedRecord[] = [];
+  let bytesDone = 0;
+  let resumed = 0;
+  for (const [i, { key, draft }] of work.entries()) {
+    const known = journal.get(key);
+    if (known && (await store.has(known.cid))) {
+      prepared.push(known);
+      resumed++;
+    } else {
+      const p = await prepareRecord({ chain, store, patient, body: [draft.bytes], meta: { mediaType: draft.mediaType, fileName: draft.fileName }, category: draft.category });
+      await journal.add(key, p);
+      prepared.push(p);
+    }
+    bytesDone += draft.bytes.length;
+    out.progress(`encrypted and stored ${i + 1}/${work.length} records, ${formatBytes(bytesDone)} of ${formatBytes(totalBytes)}`);
+  }
+  out.endProgress();
+
+  const results = [];
+  for (let i = 0; i < prepared.length; i += BATCH) {
+    results.push(...(await registerPrepared(chain, prepared.slice(i, i + BATCH))));
+    out.progress(`registered ${Math.min(i + BATCH, prepared.length)}/${prepared.length} records`);
+  }
+  out.endProgress();
+  const created = results.filter((r) => r.created).length;
+  out.result(
+    { patient, records: results.map((r, i) => ({ ...r, cid: prepared[i].cid, category: CATEGORY_NAMES[prepared[i].category] })), created, resumed },
+    `Uploaded ${results.length} records for ${patient}: ${created} new, ${results.length - created} already registered${resumed ? `, ${resumed} resumed from the journal` : ""}.`,
+  );
+}
+
+async function list(ctx: CliContext, out: Output, patient: Address): Promise<void> {
+  const chain = await ctx.chain(false);
+  const ids = await chain.listRecordIds(patient);
+  const records = [];
+  for (const id of ids) {
+    const r = await chain.getRecord(id);
+    records.push({
+      recordId: id,
+      category: CATEGORY_NAMES[r.category],
+      provider: r.provider,
+      registeredAt: new Date(r.registeredAt * 1000).toISOString(),
+      patientAuthored: r.patientAuthored,
+      superseded: r.superseded,
+    });
+  }
+  const lines = records.map((r) => `${r.recordId}  ${r.category.padEnd(12)} ${r.registeredAt}  ${r.provider}${r.superseded ? "  (superseded)" : ""}`);
+  out.result({ patient, count: records.length, records }, [`${records.length} records of ${patient}`, ...lines].join("\n"));
+}
+
+async function get(ctx: CliContext, out: Output, recordId: string | undefined, outFile: string | undefined): Promise<void> {
+  if (!recordId || !isHex(recordId) || recordId.length !== 66) throw new UsageError("records get needs a record id (0x + 64 hex digits).");
+  if (!outFile) throw new UsageError("records get needs --out <file>.");
+  const chain = await ctx.chain(false);
+  const account = await ctx.account();
+  const opened = await openRecord({ chain, store: await ctx.store(), recordId: recordId as Hex, reader: account.address, keys: await ctx.identity() });
+  // Write to a temporary file and rename only once every chunk and the digest verified.
+  const partial = `${outFile}.partial`;
+  const handle = await open(partial, "w", 0o600);
+  let size = 0;
+  try {
+    for await (const chunk of opened.body) {
+      await handle.write(chunk);
+      size += chunk.length;
+    }
+    await handle.close();
+    await rename(partial, outFile);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(partial, { force: true });
+    throw error;
+  }
+  out.result(
+    { recordId, out: outFile, size, mediaType: opened.meta.mediaType, fileName: opened.meta.fileName },
+    `Wrote ${outFile} (${formatBytes(size)}, ${opened.meta.mediaType}), verified against the chain.`,
+  );
+}

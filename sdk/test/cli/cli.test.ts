@@ -1,0 +1,212 @@
+/**
+ * The real `caduceus` CLI, spawned as a process, against a real Hardhat node and the real local
+ * gateway: keys, the whole FHIR fixture set uploaded and read back, resume without duplicates,
+ * audits, exit codes, and keys never printed.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { Hex } from "viem";
+import { collectBytes } from "../../src/crypto/byte-source.ts";
+import { deriveIdentity } from "../../src/crypto/identity.ts";
+import { joinRecords, splitBundle } from "../../src/fhir/index.ts";
+import { openRecord } from "../../src/records/open.ts";
+import { parseCid } from "../../src/storage/cid.ts";
+import { GatewayContentStore } from "../../src/storage/gateway-client.ts";
+import { startGateway, type RunningGateway } from "../../src/storage/node/gateway-server.ts";
+import { startLocalChain, type LocalChain } from "../helpers/local-chain.ts";
+
+const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/fhir/", import.meta.url));
+
+let lc: LocalChain;
+let gateway: RunningGateway;
+let dir: string;
+let deploymentsFile: string;
+let bundles: string[];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "--deployments", deploymentsFile, ...args], {
+      cwd: dir,
+      env: { ...process.env, CADUCEUS_PRIVATE_KEY: "", CADUCEUS_KEYSTORE_PASSWORD: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b) => (stdout += b));
+    child.stderr.on("data", (b) => (stderr += b));
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const as = (role: keyof LocalChain["privateKeys"]) => ({ CADUCEUS_PRIVATE_KEY: lc.privateKeys[role] });
+const json = (run: Run) => JSON.parse(run.stdout) as Record<string, unknown>;
+
+before(async () => {
+  lc = await startLocalChain();
+  dir = await mkdtemp(join(tmpdir(), "caduceus-cli-"));
+  gateway = await startGateway({ dir: join(dir, "store"), port: 0 });
+  deploymentsFile = join(dir, "deployment.json");
+  await writeFile(deploymentsFile, JSON.stringify({ ...lc.deployment, services: { gateway: gateway.url } }));
+  bundles = (await readdir(FIXTURES)).filter((f) => f.endsWith(".json") && !/Information/.test(f)).map((f) => join(FIXTURES, f));
+});
+
+after(async () => {
+  await gateway?.close();
+  await lc?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("caduceus CLI", () => {
+  it("prints help with exit 0 and refuses bad usage with exit 2", async () => {
+    const help = await cli(["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /records upload\|list\|get/);
+    assert.match((await cli(["records", "--help"])).stdout, /--patient <address>/);
+    assert.equal((await cli(["frobnicate"])).code, 2);
+    assert.equal((await cli(["records", "upload", "x.json"], as("hospital"))).code, 2, "missing --patient");
+    assert.equal((await cli(["records", "list", "--patient", "0x1234"])).code, 2, "not an address");
+    assert.equal((await cli(["--bogus-flag"])).code, 2);
+  });
+
+  it("keys: init writes an encrypted keystore, publish is idempotent, show reads them back", async () => {
+    const keystore = join(dir, "operator.json");
+    const init = await cli(["keys", "init", "--keystore", keystore, "--json"], { CADUCEUS_KEYSTORE_PASSWORD: "correct horse battery" });
+    assert.equal(init.code, 0, init.stderr);
+    const { address } = json(init) as { address: string };
+    const file = JSON.parse(await readFile(keystore, "utf8")) as { crypto?: unknown; Crypto?: unknown };
+    assert.ok(file.crypto ?? file.Crypto, "Web3 Secret Storage format");
+    const wrong = await cli(["keys", "show", "--keystore", keystore], { CADUCEUS_KEYSTORE_PASSWORD: "wrong password!" });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /wrong password/);
+    const unpublished = await cli(["keys", "show", address]);
+    assert.equal(unpublished.code, 3);
+    assert.match(unpublished.stderr, /has not published an encryption key/);
+
+    const first = await cli(["keys", "publish", "--json"], as("patient"));
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(json(first).published, true);
+    const again = await cli(["keys", "publish", "--json"], as("patient"));
+    assert.equal(json(again).published, false);
+    const show = await cli(["keys", "show", lc.accounts.patient.address, "--json"]);
+    assert.equal(json(show).hybrid, true);
+    assert.equal(json(show).version, 1);
+  });
+
+  it("uploads the whole FHIR fixture set, which reads back identical, resource by resource", { timeout: 300_000 }, async () => {
+    const patient = lc.accounts.patient.address;
+    const upload = await cli(["records", "upload", "--patient", patient, ...bundles, "--json"], as("hospital"));
+    assert.equal(upload.code, 0, upload.stderr);
+    const result = json(upload) as { records: Array<{ recordId: Hex; created: boolean }>; created: number };
+    const expected = await Promise.all(bundles.map(async (b) => splitBundle(await readFile(b))));
+    assert.equal(result.records.length, expected.flat().length);
+    assert.equal(result.created, result.records.length);
+
+    const chain = lc.as(lc.accounts.patient);
+    assert.equal(await chain.recordCount(patient), result.records.length);
+    const list = await cli(["records", "list", "--patient", patient, "--json"]);
+    assert.equal((json(list) as { count: number }).count, result.records.length);
+
+    // Decrypt every record as the patient and re-join per bundle: exactly the input resources.
+    const store = new GatewayContentStore({ url: gateway.url });
+    const keys = await deriveIdentity(lc.accounts.patient, lc.deployment.chainId);
+    let next = 0;
+    for (const [i, bundle] of bundles.entries()) {
+      const decrypted: Uint8Array[] = [];
+      for (const _ of expected[i]) {
+        const opened = await openRecord({ chain, store, recordId: result.records[next++].recordId, reader: patient, keys });
+        decrypted.push(await collectBytes(opened.body));
+      }
+      const original = JSON.parse(await readFile(bundle, "utf8")) as { entry: Array<{ fullUrl: string; resource: unknown }> };
+      const joined = joinRecords(decrypted);
+      const byUrl = (entries: Array<{ fullUrl?: string; resource?: unknown }>) =>
+        new Map(entries.map((e) => [e.fullUrl, e.resource]));
+      assert.deepEqual(byUrl(joined.entry ?? []), byUrl(original.entry), `bundle ${i + 1} round trip`);
+    }
+
+    // And through the CLI itself, as the patient: the file appears only once verified.
+    const out = join(dir, "record.json");
+    const get = await cli(["records", "get", result.records[0].recordId, "--out", out, "--json"], as("patient"));
+    assert.equal(get.code, 0, get.stderr);
+    assert.deepEqual(new Uint8Array(await readFile(out)), expected[0][0].bytes);
+    const notMine = await cli(["records", "get", result.records[0].recordId, "--out", join(dir, "x.json")], as("stranger"));
+    assert.equal(notMine.code, 6);
+    assert.match(notMine.stderr, /holds no key envelope/);
+  });
+
+  it("resumes an interrupted upload from the journal without duplicates", async () => {
+    const patient = lc.accounts.patient.address;
+    const bundle = bundles[0];
+    const journal = join(dir, "resume.jsonl");
+    const countBefore = await lc.as(lc.accounts.patient).recordCount(patient);
+    // Interrupt after storage: the hospital is suspended, so registration fails.
+    const governance = lc.as(lc.accounts.governance);
+    const setSuspended = async (fn: "suspendHospital" | "reinstateHospital") =>
+      lc.publicClient.waitForTransactionReceipt({
+        hash: await governance.walletClient!.writeContract({ ...governance.consortium, functionName: fn, args: [lc.accounts.hospital.address], chain: null }),
+      });
+    // A copy of the bundle: same content under another path makes new records (new keys), as a
+    // re-export would; the journal is what prevents duplicates for the *same* source.
+    const copy = join(dir, "again.json");
+    await writeFile(copy, await readFile(bundle));
+    await setSuspended("suspendHospital");
+    const failed = await cli(["records", "upload", "--patient", patient, copy, "--journal", journal, "--json"], as("hospital"));
+    assert.equal(failed.code, 6);
+    assert.match(failed.stderr, /suspended/);
+    const journaled = (await readFile(journal, "utf8")).trim().split("\n").length;
+    assert.equal(journaled, splitBundle(await readFile(bundle)).length);
+    await setSuspended("reinstateHospital");
+
+    const resumed = await cli(["records", "upload", "--patient", patient, copy, "--journal", journal, "--json"], as("hospital"));
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const r = json(resumed) as { created: number; resumed: number };
+    assert.equal(r.resumed, journaled, "nothing re-encrypted");
+    assert.equal(r.created, journaled);
+    const rerun = json(await cli(["records", "upload", "--patient", patient, copy, "--journal", journal, "--json"], as("hospital"))) as { created: number };
+    assert.equal(rerun.created, 0);
+    assert.equal(await lc.as(lc.accounts.patient).recordCount(patient), countBefore + journaled);
+  });
+
+  it("audits: Intact posted on-chain by the auditor; a tampered block is a Mismatch with exit 4", async () => {
+    const patient = lc.accounts.patient.address;
+    const [recordId] = await lc.as(lc.accounts.patient).listRecordIds(patient);
+    const posted = await cli(["audit", recordId, "--post", "--json"], as("auditor"));
+    assert.equal(posted.code, 0, posted.stderr);
+    assert.equal(json(posted).outcome, "Intact");
+    const audit = await lc.publicClient.readContract({ ...lc.as(lc.accounts.auditor).registry, functionName: "lastAudit", args: [recordId] });
+    assert.equal(audit.outcome, 0);
+    assert.equal(audit.auditor, lc.accounts.auditor.address);
+
+    const record = await lc.as(lc.accounts.auditor).getRecord(recordId);
+    const cid = parseCid(new Uint8Array(Buffer.from(record.cid.slice(2), "hex")));
+    const file = gateway.blockstore.pathOf(cid);
+    const bytes = await readFile(file);
+    bytes[0] ^= 0xff;
+    await writeFile(file, bytes);
+    const mismatch = await cli(["audit", recordId, "--json"]);
+    assert.equal(mismatch.code, 4);
+    assert.equal(json(mismatch).outcome, "Mismatch");
+  });
+
+  it("never prints the account key, on success or failure", async () => {
+    const key = lc.privateKeys.hospital.slice(2).toLowerCase();
+    const runs = [
+      await cli(["keys", "show", lc.accounts.patient.address], as("hospital")),
+      await cli(["records", "list", "--patient", lc.accounts.patient.address], as("hospital")),
+      await cli(["records", "upload", "--patient", lc.accounts.patient.address, "/nonexistent.json"], as("hospital")),
+    ];
+    for (const run of runs) assert.equal(`${run.stdout}${run.stderr}`.toLowerCase().includes(key), false);
+    assert.equal(runs[2].code, 3, "a missing file is not found");
+  });
+});
