@@ -21,6 +21,8 @@ import { startGateway, type RunningGateway } from "../../src/storage/node/gatewa
 import { startLocalChain, type LocalChain } from "../helpers/local-chain.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+// Resolved here: the CLI runs in a temp directory, where a bare "tsx" would not resolve.
+const TSX = import.meta.resolve("tsx");
 const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/fhir/", import.meta.url));
 
 let lc: LocalChain;
@@ -37,7 +39,7 @@ interface Run {
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "--deployments", deploymentsFile, ...args], {
+    const child = spawn(process.execPath, ["--import", TSX, MAIN, "--deployments", deploymentsFile, ...args], {
       cwd: dir,
       env: { ...process.env, CADUCEUS_PRIVATE_KEY: "", CADUCEUS_KEYSTORE_PASSWORD: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
