@@ -125,8 +125,14 @@ class RequestWorker {
   #nextReq = 0;
 
   constructor(source: string) {
-    this.#worker = new Worker(source, { eval: true });
+    // No inherited flags: the sources are plain CommonJS, whatever loader or input type the app runs with.
+    this.#worker = new Worker(source, { eval: true, execArgv: [] });
     this.#worker.unref();
+    // Node 22 refs the worker's messaging port again when the thread comes online; an idle
+    // worker that was never asked anything would otherwise keep the process alive.
+    this.#worker.once("online", () => {
+      if (this.#pending.size === 0) this.#worker.unref();
+    });
     this.#worker.on("message", ({ req, body }: { req: number; body: unknown }) => {
       this.#pending.get(req)?.resolve(body);
       this.#pending.delete(req);
