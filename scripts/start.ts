@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole local stack in one command. Starts a Hardhat node on 127.0.0.1:8545,
  * deploys every contract with Ignition, sets up a demo consortium, starts the local content store
- * (an IPFS trustless gateway on 127.0.0.1:8180) and writes `deployments/31337.json` for the client
- * library, CLI and web app. Every start is fresh: a new chain, an empty store. Ctrl-C stops everything.
+ * (an IPFS trustless gateway on 127.0.0.1:8180), writes `deployments/31337.json` for the client
+ * library, CLI and web app, and seeds the fixture patients' encrypted records. Every start is fresh: a new chain, an empty store. Ctrl-C stops everything.
  *
  *   npm start              run until Ctrl-C
  *   npm start -- --check   bring everything up, verify it, shut down (used by the tests)
@@ -11,6 +11,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { startGateway } from "@caduceus/sdk/storage/node/gateway-server";
 import { run, startHardhatNode, stopProcessGroup, RPC_URL } from "./stack/chain.js";
 import { deployContracts, setUpDemoConsortium, verifyStack, writeDeployment } from "./stack/deploy.js";
+import { seedDemoRecords, verifySeed } from "./stack/seed.js";
 
 const checkOnly = process.argv.includes("--check");
 const STATE_DIR = ".caduceus";
@@ -50,8 +51,11 @@ try {
   const contracts = await deployContracts(node.client);
   step("admitting the demo hospital and its two doctors");
   const cast = await setUpDemoConsortium(node.client, contracts);
-  const file = await writeDeployment({ chainId, rpcUrl: RPC_URL, contracts, services: { gateway: gateway.url } });
+  const deployment = { chainId, rpcUrl: RPC_URL, contracts, services: { gateway: gateway.url } };
+  const file = await writeDeployment(deployment);
   step(`wrote ${file}`);
+  step("seeding demo patients: encrypting their FHIR bundles, storing and registering the records");
+  const patients = await seedDemoRecords(deployment, node.client, 1, (line) => step(`  ${line}`));
 
   console.log(`
 Caduceus local stack is up.
@@ -63,13 +67,15 @@ Caduceus local stack is up.
   governance     ${cast.governance}
   demo hospital  ${cast.hospital}
   doctors        ${cast.doctors.join(", ")}
+  patients       ${patients.length}, with ${patients.reduce((n, p) => n + p.records, 0)} encrypted records (development accounts 5–${4 + patients.length})
 Demo accounts are Hardhat's public development keys: never use them on a real network.`);
   if (checkOnly) {
     await verifyStack(node.client, contracts, cast);
+    await verifySeed(node.client, contracts, patients);
     // A well-formed CID the fresh store cannot have: the gateway must answer 404, not fail.
     const probe = await fetch(`${gateway.url}/ipfs/bafkreifzuh7mfhhqsxiybth5uj2ipaaawv624wucvb2sdklvj3lkhfx5bm?format=raw`);
     if (probe.status !== 404) throw new Error(`check: the gateway answered ${probe.status} for a missing block, expected 404`);
-    step("check passed: contracts have code, the demo hospital is active with two doctors, the gateway answers");
+    step("check passed: contracts have code, the demo hospital is active with two doctors, every seeded record is on-chain, the gateway answers");
     stop();
     process.exit(0);
   }
