@@ -164,6 +164,14 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc IRecordRegistry
+    function recordSummary(
+        bytes32 recordId
+    ) external view returns (address patient, uint32 hospitalId, Category category) {
+        Record memory r = _existing(recordId);
+        return (r.patient, r.hospitalId, r.category);
+    }
+
+    /// @inheritdoc IRecordRegistry
     function exists(bytes32 recordId) public view returns (bool) {
         return _records[recordId].patient != address(0);
     }

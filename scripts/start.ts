@@ -63,6 +63,7 @@ Caduceus local stack is up.
   Consortium     ${contracts.consortium.address}
   KeyRegistry    ${contracts.keyRegistry.address}
   RecordRegistry ${contracts.recordRegistry.address}
+  ConsentManager ${contracts.consentManager.address}
   content store  ${gateway.url} (IPFS trustless gateway: GET /ipfs/{cid}?format=raw|car)
   governance     ${cast.governance}
   demo hospital  ${cast.hospital}

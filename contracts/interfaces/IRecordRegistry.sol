@@ -112,6 +112,12 @@ interface IRecordRegistry {
     /// @notice The record `recordId`; reverts for an unknown id.
     function getRecord(bytes32 recordId) external view returns (RecordInfo memory);
 
+    /// @notice The owner, the registering hospital's id (0 for patient-authored records) and the
+    /// category of a record, from its single storage slot; reverts for an unknown id.
+    function recordSummary(
+        bytes32 recordId
+    ) external view returns (address patient, uint32 hospitalId, Category category);
+
     /// @notice Whether a record with id `recordId` exists.
     function exists(bytes32 recordId) external view returns (bool);
 

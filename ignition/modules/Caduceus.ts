@@ -1,10 +1,10 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import KeyRegistryModule from "./KeyRegistry.js";
-import RecordRegistryModule from "./RecordRegistry.js";
+import ConsentManagerModule from "./ConsentManager.js";
 
-/** Everything Caduceus deploys; later modules (access control, emergency, research) join here. */
+/** Everything Caduceus deploys; later modules (emergency, research) join here. */
 export default buildModule("Caduceus", (m) => {
   const { keyRegistry } = m.useModule(KeyRegistryModule);
-  const { consortium, recordRegistry } = m.useModule(RecordRegistryModule);
-  return { consortium, keyRegistry, recordRegistry };
+  const { consortium, recordRegistry, consentManager } = m.useModule(ConsentManagerModule);
+  return { consortium, keyRegistry, recordRegistry, consentManager };
 });

@@ -24,6 +24,7 @@ export async function deployContracts(client: PublicClient): Promise<Deployment[
     consortium: at("Consortium#Consortium"),
     keyRegistry: at("KeyRegistry#KeyRegistry"),
     recordRegistry: at("RecordRegistry#RecordRegistry"),
+    consentManager: at("ConsentManager#ConsentManager"),
   };
 }
 

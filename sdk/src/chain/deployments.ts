@@ -19,6 +19,7 @@ export interface Deployment {
     consortium: DeployedContract;
     keyRegistry: DeployedContract;
     recordRegistry: DeployedContract;
+    consentManager: DeployedContract;
   };
   /** Local services started with the chain (the content gateway, …), by name. */
   services: Record<string, string>;
@@ -30,7 +31,7 @@ export class DeploymentError extends CaduceusError {
   }
 }
 
-const CONTRACT_KEYS = ["consortium", "keyRegistry", "recordRegistry"] as const;
+const CONTRACT_KEYS = ["consortium", "keyRegistry", "recordRegistry", "consentManager"] as const;
 
 /** Validates a parsed deployments file, naming the first field that is wrong. */
 export function parseDeployment(json: unknown, source = "deployment"): Deployment {

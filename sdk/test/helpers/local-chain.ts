@@ -108,6 +108,7 @@ export async function startLocalChain(): Promise<LocalChain> {
   const consortium = await deploy("Consortium", [accounts.governance.address, 0, [], []]);
   const keyRegistry = await deploy("KeyRegistry", []);
   const recordRegistry = await deploy("RecordRegistry", [consortium]);
+  const consentManager = await deploy("ConsentManager", [consortium, recordRegistry]);
   const deployment: Deployment = {
     chainId: hardhat.id,
     rpcUrl: url,
@@ -115,6 +116,7 @@ export async function startLocalChain(): Promise<LocalChain> {
       consortium: { address: consortium, deployBlock: 0 },
       keyRegistry: { address: keyRegistry, deployBlock: 0 },
       recordRegistry: { address: recordRegistry, deployBlock: 0 },
+      consentManager: { address: consentManager, deployBlock: 0 },
     },
     services: {},
   };
