@@ -20,7 +20,7 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
   
 
   export interface RecordRegistryInterface extends Interface {
-    getFunction(nameOrSignature: "CODEC_DAG_PB" | "CODEC_RAW" | "CONSORTIUM" | "MAX_BATCH" | "MAX_ENVELOPE" | "REGISTER_TYPEHASH" | "amend" | "eip712Domain" | "exists" | "getRecord" | "lastAudit" | "nonces" | "postAudit" | "recordCount" | "records" | "register" | "registerBatch" | "registerDigest" | "registerOwn" | "registerWithSig" | "versionHistory"): FunctionFragment;
+    getFunction(nameOrSignature: "CODEC_DAG_PB" | "CODEC_RAW" | "CONSORTIUM" | "MAX_BATCH" | "MAX_ENVELOPE" | "REGISTER_TYPEHASH" | "amend" | "eip712Domain" | "exists" | "getRecord" | "lastAudit" | "nonces" | "postAudit" | "recordCount" | "recordSummary" | "records" | "register" | "registerBatch" | "registerDigest" | "registerOwn" | "registerWithSig" | "versionHistory"): FunctionFragment;
 
     getEvent(nameOrSignatureOrTopic: "EIP712DomainChanged" | "RecordAudited" | "RecordRegistered"): EventFragment;
 
@@ -38,6 +38,7 @@ encodeFunctionData(functionFragment: 'lastAudit', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'nonces', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'postAudit', values: [BytesLike, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'recordCount', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'recordSummary', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'records', values: [AddressLike, BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'register', values: [NewRecordStruct]): string;
 encodeFunctionData(functionFragment: 'registerBatch', values: [NewRecordStruct[]]): string;
@@ -60,6 +61,7 @@ decodeFunctionResult(functionFragment: 'lastAudit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'nonces', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'postAudit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'recordCount', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'recordSummary', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'records', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'register', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'registerBatch', data: BytesLike): Result;
@@ -252,6 +254,14 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     
 
     
+    recordSummary: TypedContractMethod<
+      [recordId: BytesLike, ],
+      [[string, bigint, bigint] & {patient: string, hospitalId: bigint, category: bigint }],
+      'view'
+    >
+    
+
+    
     records: TypedContractMethod<
       [patient: AddressLike, offset: BigNumberish, limit: BigNumberish, ],
       [string[]],
@@ -378,6 +388,11 @@ getFunction(nameOrSignature: 'postAudit'): TypedContractMethod<
 getFunction(nameOrSignature: 'recordCount'): TypedContractMethod<
       [patient: AddressLike, ],
       [bigint],
+      'view'
+    >;
+getFunction(nameOrSignature: 'recordSummary'): TypedContractMethod<
+      [recordId: BytesLike, ],
+      [[string, bigint, bigint] & {patient: string, hospitalId: bigint, category: bigint }],
       'view'
     >;
 getFunction(nameOrSignature: 'records'): TypedContractMethod<

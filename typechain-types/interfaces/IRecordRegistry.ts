@@ -20,7 +20,7 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
   
 
   export interface IRecordRegistryInterface extends Interface {
-    getFunction(nameOrSignature: "amend" | "exists" | "getRecord" | "lastAudit" | "postAudit" | "recordCount" | "records" | "register" | "registerBatch" | "registerDigest" | "registerOwn" | "registerWithSig" | "versionHistory"): FunctionFragment;
+    getFunction(nameOrSignature: "amend" | "exists" | "getRecord" | "lastAudit" | "postAudit" | "recordCount" | "recordSummary" | "records" | "register" | "registerBatch" | "registerDigest" | "registerOwn" | "registerWithSig" | "versionHistory"): FunctionFragment;
 
     getEvent(nameOrSignatureOrTopic: "RecordAudited" | "RecordRegistered"): EventFragment;
 
@@ -30,6 +30,7 @@ encodeFunctionData(functionFragment: 'getRecord', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'lastAudit', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'postAudit', values: [BytesLike, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'recordCount', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'recordSummary', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'records', values: [AddressLike, BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'register', values: [NewRecordStruct]): string;
 encodeFunctionData(functionFragment: 'registerBatch', values: [NewRecordStruct[]]): string;
@@ -44,6 +45,7 @@ decodeFunctionResult(functionFragment: 'getRecord', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'lastAudit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'postAudit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'recordCount', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'recordSummary', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'records', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'register', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'registerBatch', data: BytesLike): Result;
@@ -160,6 +162,14 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     
 
     
+    recordSummary: TypedContractMethod<
+      [recordId: BytesLike, ],
+      [[string, bigint, bigint] & {patient: string, hospitalId: bigint, category: bigint }],
+      'view'
+    >
+    
+
+    
     records: TypedContractMethod<
       [patient: AddressLike, offset: BigNumberish, limit: BigNumberish, ],
       [string[]],
@@ -246,6 +256,11 @@ getFunction(nameOrSignature: 'postAudit'): TypedContractMethod<
 getFunction(nameOrSignature: 'recordCount'): TypedContractMethod<
       [patient: AddressLike, ],
       [bigint],
+      'view'
+    >;
+getFunction(nameOrSignature: 'recordSummary'): TypedContractMethod<
+      [recordId: BytesLike, ],
+      [[string, bigint, bigint] & {patient: string, hospitalId: bigint, category: bigint }],
       'view'
     >;
 getFunction(nameOrSignature: 'records'): TypedContractMethod<

@@ -578,6 +578,35 @@
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "recordId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "recordSummary",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "uint32",
+        "name": "hospitalId",
+        "type": "uint32"
+      },
+      {
+        "internalType": "enum Category",
+        "name": "category",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "patient",
         "type": "address"
