@@ -173,8 +173,8 @@ contract ConsentManager is IConsentManager, EIP712 {
                 recipient != patient &&
                 recipient != msg.sender &&
                 !(_inForce(target) && target.sharedBy == address(0)) &&
-                CONSORTIUM.mayDeclare(msg.sender, purpose) &&
-                CONSORTIUM.mayDeclare(recipient, purpose);
+                _mayDeclare(msg.sender, purpose) &&
+                _mayDeclare(recipient, purpose);
         if (!allowed) {
             revert ConsentCannotShare(msg.sender, recipient, purpose);
         }
@@ -323,9 +323,7 @@ contract ConsentManager is IConsentManager, EIP712 {
         }
         // A named grantee may declare through any role it holds; a role policy through that role.
         bool bound =
-            named
-                ? CONSORTIUM.mayDeclare(msg.sender, purpose)
-                : Purposes.contains(CONSORTIUM.rolePurposes(terms.role), purpose);
+            named ? _mayDeclare(msg.sender, purpose) : Purposes.contains(CONSORTIUM.rolePurposes(terms.role), purpose);
         if (!bound) return DenyReason.PurposeNotBound;
         if (!Purposes.contains(terms.purposes, purpose)) return DenyReason.PurposeNotInPolicy;
         if (rights & ~terms.rights != 0) return DenyReason.RightNotInPolicy;
@@ -376,9 +374,15 @@ contract ConsentManager is IConsentManager, EIP712 {
         uint8 purpose
     ) private view returns (Grant memory g, bool usable) {
         g = _grants[patient][grantee][purpose];
-        if (!_inForce(g) || !CONSORTIUM.mayDeclare(grantee, purpose)) return (g, false);
+        if (!_inForce(g) || !_mayDeclare(grantee, purpose)) return (g, false);
         if (g.sharedBy == address(0)) return (g, true);
-        usable = _inForce(_grants[patient][g.sharedBy][purpose]) && CONSORTIUM.mayDeclare(g.sharedBy, purpose);
+        usable = _inForce(_grants[patient][g.sharedBy][purpose]) && _mayDeclare(g.sharedBy, purpose);
+    }
+
+    /// @dev PATRQT (patient requested) is the patient's own choice of recipient, say a relative
+    /// or a lawyer: it needs no consortium role. Every other purpose needs a role bound to it.
+    function _mayDeclare(address account, uint8 purpose) private view returns (bool) {
+        return purpose == Purposes.PATRQT || CONSORTIUM.mayDeclare(account, purpose);
     }
 
     function _inScope(

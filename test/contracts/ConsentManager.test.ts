@@ -358,6 +358,16 @@ describe("ConsentManager", () => {
       assert.equal((await request(c, c.doctor, doctors, Purpose.TREAT, { id: OTHER_POLICY })).outcome, outcome("Granted"));
     });
 
+    it("grants PATRQT (patient requested) to anyone the patient names, without a consortium role", async () => {
+      const c = await networkHelpers.loadFixture(consentFixture);
+      const relative = c.stranger.account.address;
+      const policy = terms(await now(), { grantee: relative, purposeNames: ["PATRQT", "TREAT"] });
+      await setPolicy(c, policy);
+      assert.equal((await request(c, c.stranger, policy, Purpose.PATRQT)).outcome, outcome("Granted"));
+      assert.equal(await canAccess(c, relative, c.lab.cidDigest, Purpose.PATRQT), true);
+      assert.equal((await request(c, c.stranger, policy, Purpose.TREAT)).reason, reason("PurposeNotBound"), "treatment needs a role");
+    });
+
     it("stops a suspended hospital's doctor: requests are denied and existing grants stop working", async () => {
       const c = await networkHelpers.loadFixture(consentFixture);
       const policy = terms(await now(), { grantee: c.doctor.account.address });
