@@ -6,6 +6,9 @@
 import { writeFile } from "node:fs/promises";
 import { network } from "hardhat";
 import type { Hex } from "viem";
+import { Rights } from "@caduceus/sdk/chain/access";
+import { Purpose } from "@caduceus/sdk/chain/roles";
+import { signPolicy, terms } from "../test/helpers/consent.js";
 import { deployCaduceus } from "../test/helpers/deploy.js";
 import { CODEC_DAG_PB, ENVELOPE_BYTES, newRecord, seededBytes } from "../test/helpers/records.js";
 import { signRegistration } from "../test/helpers/signatures.js";
@@ -78,6 +81,50 @@ await measure("RecordRegistry.registerOwn", () =>
 await measure("RecordRegistry.postAudit", () =>
   c.recordRegistry.write.postAudit([newRecord(patient, "first").cidDigest, 0, "0x01"], { account: c.auditor.account }),
 );
+
+// ConsentManager: a doctor's policy, a request granted at once, one waiting for approval, key delivery.
+const consent = c.consentManager;
+const asPatient = { account: c.patient.account };
+const now = Number((await publicClient.getBlock()).timestamp);
+const doctorPolicy = terms(now, { grantee: c.doctor.account.address, rights: Rights.READ | Rights.SHARE });
+const policyId = (label: string) => seededBytes(`policy:${label}`, 32);
+await measure("ConsentManager.setPolicy", () => consent.write.setPolicy([policyId("doctor"), doctorPolicy], asPatient));
+const relayedPolicy = terms(now, { grantee: c.otherDoctor.account.address, autoApprove: false });
+const policySignature = await signPolicy(c.patient, consent.address, policyId("relayed"), 1, relayedPolicy, BigInt(now + 3600));
+await measure("ConsentManager.setPolicyWithSig", () =>
+  consent.write.setPolicyWithSig([patient, policyId("relayed"), relayedPolicy, BigInt(now + 3600), policySignature], {
+    account: c.relayer.account,
+  }),
+);
+await measure("ConsentManager.request.granted", () =>
+  consent.write.requestAccess([patient, policyId("doctor"), doctorPolicy, Purpose.TREAT, Rights.READ | Rights.SHARE, 0], {
+    account: c.doctor.account,
+  }),
+);
+await measure("ConsentManager.request.pending", () =>
+  consent.write.requestAccess([patient, policyId("relayed"), relayedPolicy, Purpose.TREAT, Rights.READ, 0], {
+    account: c.otherDoctor.account,
+  }),
+);
+await measure("ConsentManager.approve", () => consent.write.approve([c.otherDoctor.account.address, Purpose.TREAT], asPatient));
+await measure("ConsentManager.revoke", () =>
+  consent.write.revoke([patient, c.otherDoctor.account.address, Purpose.TREAT], asPatient),
+);
+await measure("ConsentManager.share", () =>
+  consent.write.share([patient, c.otherDoctor.account.address, Purpose.TREAT, 0], { account: c.doctor.account }),
+);
+for (const [suffix, envelopeBytes] of [["", ENVELOPE_BYTES.x25519], [".xwing", ENVELOPE_BYTES.xwing]] as const) {
+  const deliveries = Array.from({ length: 10 }, (_, i) => ({
+    recordId: newRecord(patient, `batch-10-${i}`).cidDigest,
+    copyCid: "0x" as Hex,
+    envelope: seededBytes(`delivery${suffix}-${i}`, envelopeBytes),
+  }));
+  await measure(
+    `ConsentManager.deliverKeys.perEnvelope${suffix}`,
+    () => consent.write.deliverKeys([patient, c.doctor.account.address, Purpose.TREAT, deliveries], asPatient),
+    deliveries.length,
+  );
+}
 
 const sorted = Object.fromEntries(Object.entries(snapshot).sort(([a], [b]) => a.localeCompare(b)));
 await writeFile(SNAPSHOT, `${JSON.stringify(sorted, null, 2)}\n`);
