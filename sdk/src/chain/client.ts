@@ -1,5 +1,6 @@
 import {
   getAddress,
+  type Abi,
   keccak256,
   parseEventLogs,
   toHex,
@@ -12,7 +13,7 @@ import {
   type WalletClient,
 } from "viem";
 import { CaduceusError } from "../errors.ts";
-import { consortiumAbi, keyRegistryAbi, recordRegistryAbi } from "./abis.ts";
+import { consentManagerAbi, consortiumAbi, keyRegistryAbi, recordRegistryAbi } from "./abis.ts";
 import type { Deployment } from "./deployments.ts";
 import { toChainError, WrongNetworkError } from "./errors.ts";
 
@@ -96,6 +97,10 @@ export class CaduceusChain {
 
   get consortium() {
     return { address: this.deployment.contracts.consortium.address, abi: consortiumAbi } as const;
+  }
+
+  get consentManager() {
+    return { address: this.deployment.contracts.consentManager.address, abi: consentManagerAbi } as const;
   }
 
   /** The account that signs writes. */
@@ -273,16 +278,19 @@ export class CaduceusChain {
 
   // ------------------------------------------------------------------ plumbing
 
-  private signer(): SignerClient {
+  signer(): SignerClient {
     if (!this.walletClient) {
       throw new CaduceusError("NO_SIGNER", "This action sends a transaction and needs an account: connect a wallet or pass a key.");
     }
     return this.walletClient;
   }
 
-  /** simulate → write → wait: the revert reason surfaces before anything is signed. */
-  private async write<const A extends typeof recordRegistryAbi | typeof keyRegistryAbi>(
-    contract: { address: Address; abi: A },
+  /**
+   * simulate → write → wait: the revert reason surfaces before anything is signed. Used by the
+   * workflow modules (records, access); `abi` may add the errors of contracts the call reaches.
+   */
+  async write(
+    contract: { address: Address; abi: Abi | readonly unknown[] },
     functionName: string,
     args: readonly unknown[],
   ) {
@@ -304,7 +312,8 @@ export class CaduceusChain {
     });
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs a chain read, turning whatever viem throws into a CaduceusError. */
+  async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {

@@ -54,22 +54,37 @@ export interface OpenedRecord extends DecryptedRecord {
  */
 export async function openRecord(params: OpenParams): Promise<OpenedRecord> {
   const { chain, store, recordId, reader } = params;
-  const record = await chain.getRecord(recordId);
-  if (record.patient.toLowerCase() !== reader.toLowerCase()) throw new NotARecipientError(reader, recordId);
-
-  const version = await chain.versionOf(recordId);
-  const recordKey = await openEnvelope({
-    envelope: hexToBytes(record.envelope),
-    recipientKeyPair: params.keys,
-    binding: { chainId: chain.chainId, registry: chain.registry.address, recordId, version, recipient: reader },
-  });
+  const { record, recordKey } = await unwrapPatientKey(chain, recordId, reader, params.keys);
   try {
-    const ciphertext = verifyDigest(store.get(cidFromBytes(hexToBytes(record.cid))), record);
+    const ciphertext = fetchVerified(store, record);
     const opened = await decryptRecord(ciphertext, recordKey);
     return { ...opened, record };
   } finally {
     recordKey.fill(0);
   }
+}
+
+/** The record and its key, from the envelope the registry holds for its patient (`reader`). */
+export async function unwrapPatientKey(
+  chain: CaduceusChain,
+  recordId: Hex,
+  reader: Address,
+  keys: RecipientKeyPairs,
+): Promise<{ record: ChainRecord; recordKey: Uint8Array; version: number }> {
+  const record = await chain.getRecord(recordId);
+  if (record.patient.toLowerCase() !== reader.toLowerCase()) throw new NotARecipientError(reader, recordId);
+  const version = await chain.versionOf(recordId);
+  const recordKey = await openEnvelope({
+    envelope: hexToBytes(record.envelope),
+    recipientKeyPair: keys,
+    binding: { chainId: chain.chainId, registry: chain.registry.address, recordId, version, recipient: reader },
+  });
+  return { record, recordKey, version };
+}
+
+/** The record's ciphertext from the store: every block checked against the CID, the whole against the chain's digest. */
+export function fetchVerified(store: ContentStore, record: ChainRecord): AsyncIterable<Uint8Array> {
+  return verifyDigest(store.get(cidFromBytes(hexToBytes(record.cid))), record);
 }
 
 /**
