@@ -22,3 +22,4 @@ export { splitBundle, type SplitOptions } from "./split.ts";
 export { joinRecords, type JoinOptions } from "./join.ts";
 export { binaryRecord, detectMediaType } from "./binary.ts";
 export { sensitiveStrings } from "./privacy.ts";
+export { deidentify, dateShiftForGrant, type DeidentifyOptions } from "./deidentify.ts";

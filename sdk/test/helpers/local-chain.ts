@@ -23,6 +23,7 @@ import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { CaduceusChain, type SignerClient } from "../../src/chain/client.ts";
 import type { Deployment } from "../../src/chain/deployments.ts";
+import { DEFAULT_ROLE_PURPOSES, Role } from "../../src/chain/roles.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Hardhat's public development mnemonic: its accounts are funded on every Hardhat node. */
@@ -105,7 +106,13 @@ export async function startLocalChain(): Promise<LocalChain> {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     return receipt.contractAddress!;
   };
-  const consortium = await deploy("Consortium", [accounts.governance.address, 0, [], []]);
+  // The same role → purpose table as the Ignition deployment.
+  const consortium = await deploy("Consortium", [
+    accounts.governance.address,
+    0,
+    DEFAULT_ROLE_PURPOSES.map(([role]) => Role[role]),
+    DEFAULT_ROLE_PURPOSES.map(([, purposes]) => purposes),
+  ]);
   const keyRegistry = await deploy("KeyRegistry", []);
   const recordRegistry = await deploy("RecordRegistry", [consortium]);
   const consentManager = await deploy("ConsentManager", [consortium, recordRegistry]);
