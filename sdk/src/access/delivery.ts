@@ -4,6 +4,8 @@
  * and the grantee. For anonymized grants it first de-identifies the record, encrypts that copy
  * under a fresh key, stores it and delivers the copy's key and CID instead.
  */
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, toHex, type Address, type Hex } from "viem";
 import type { CaduceusChain } from "../chain/client.ts";
 import { Purpose, type PurposeName } from "../chain/roles.ts";
@@ -17,6 +19,7 @@ import {
   type DecryptedRecord,
   type RecordMeta,
 } from "../crypto/record.ts";
+import { dateShiftForGrant, deidentify } from "../fhir/deidentify.ts";
 import { fetchVerified, unwrapPatientKey } from "../records/open.ts";
 import type { ChainRecord } from "../chain/client.ts";
 import type { ContentStore } from "../storage/content-store.ts";
@@ -47,6 +50,24 @@ export class KeyNotDeliveredError extends CaduceusError {
 
 /** Turns a record's plaintext into its de-identified version (see `fhir/deidentify`). */
 export type Deidentifier = (plaintext: Uint8Array, meta: RecordMeta) => Uint8Array | Promise<Uint8Array>;
+
+/**
+ * The patient's de-identifier for one grant: FHIR records through `deidentify`, with a secret (and
+ * so pseudonyms and a date shift) derived from the patient's key, the grantee and the purpose —
+ * stable across deliveries to that grant, unlinkable across grants. Other media cannot be
+ * de-identified automatically and are refused.
+ */
+export function grantDeidentifier(keys: RecipientKeyPairs, grantee: Address, purpose: PurposeName): Deidentifier {
+  const secret = hmac(sha256, keys.x25519.privateKey, new TextEncoder().encode(`caduceus/deidentify/v1/${grantee.toLowerCase()}/${purpose}`));
+  const dateShiftDays = dateShiftForGrant(secret);
+  return (plaintext, meta) => {
+    if (meta.mediaType !== "application/fhir+json") {
+      throw new CaduceusError("CANNOT_DEIDENTIFY", `A ${meta.mediaType} record cannot be de-identified automatically; leave it out of an anonymized delivery.`);
+    }
+    const json: unknown = JSON.parse(new TextDecoder().decode(plaintext));
+    return new TextEncoder().encode(JSON.stringify(deidentify(json, { secret, dateShiftDays })));
+  };
+}
 
 export interface DeliverParams {
   /** The patient's chain client (signs the delivery). */

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { CaduceusError } from "../errors.ts";
+import { accessCommand, ACCESS_HELP } from "./commands/access.ts";
 import { auditCommand, AUDIT_HELP } from "./commands/audit.ts";
 import { keysCommand, KEYS_HELP } from "./commands/keys.ts";
 import { recordsCommand, RECORDS_HELP } from "./commands/records.ts";
@@ -19,6 +20,8 @@ Commands:
   keys init|publish|show     your account and encryption keys
   records upload|list|get    encrypt, store and register records; list; fetch and decrypt
   audit <recordId> [--post]  check stored ciphertext against the chain; post the outcome
+  access policy|request|approve|deny|revoke|deliver|log|read
+                             who may read what, for which purpose; key delivery; the access log
 
 Options:
   --network <name|chainId>   ${Object.keys(NETWORKS).join(", ")} or a chain id (default localhost);
@@ -31,7 +34,7 @@ Options:
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 integrity failure, 5 unavailable, 6 not permitted.`;
 
-const HELP_BY_COMMAND: Record<string, string> = { keys: KEYS_HELP, records: RECORDS_HELP, audit: AUDIT_HELP };
+const HELP_BY_COMMAND: Record<string, string> = { keys: KEYS_HELP, records: RECORDS_HELP, audit: AUDIT_HELP, access: ACCESS_HELP };
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -51,6 +54,17 @@ export async function main(argv: string[]): Promise<number> {
         journal: { type: "string" },
         import: { type: "boolean", default: false },
         post: { type: "boolean", default: false },
+        grantee: { type: "string" },
+        role: { type: "string" },
+        purpose: { type: "string" },
+        days: { type: "string" },
+        share: { type: "boolean", default: false },
+        categories: { type: "string" },
+        record: { type: "string", multiple: true },
+        anonymized: { type: "boolean", default: false },
+        manual: { type: "boolean", default: false },
+        id: { type: "string" },
+        revoke: { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -75,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "keys") await keysCommand(ctx, out, args, values);
     else if (command === "records") await recordsCommand(ctx, out, args, values);
     else if (command === "audit") return await auditCommand(ctx, out, args, values);
+    else if (command === "access") await accessCommand(ctx, out, args, values);
     else throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     return ExitCode.OK;
   } catch (error) {

@@ -212,3 +212,60 @@ describe("caduceus CLI", () => {
     assert.equal(runs[2].code, 3, "a missing file is not found");
   });
 });
+
+describe("caduceus access", () => {
+  it("policy, request, deliver, read, deny, revoke and log, with exit codes", { timeout: 300_000 }, async () => {
+    const patient = lc.accounts.patient.address;
+    const doctor = lc.accounts.doctor.address;
+    assert.equal((await cli(["keys", "publish"], as("doctor"))).code, 0);
+    // The last record: the audit test above tampered with the first one's block.
+    const ids = await lc.as(lc.accounts.patient).listRecordIds(patient);
+    const recordId = ids[ids.length - 1];
+
+    const badPurpose = await cli(["access", "policy", "--grantee", doctor, "--purpose", "SNOOP"], as("patient"));
+    assert.equal(badPurpose.code, 2);
+    assert.match(badPurpose.stderr, /Unknown purpose "SNOOP"/);
+
+    const policy = await cli(["access", "policy", "--grantee", doctor, "--purpose", "TREAT", "--days", "1", "--id", "care-team", "--json"], as("patient"));
+    assert.equal(policy.code, 0, policy.stderr);
+    assert.equal(json(policy).version, 1);
+
+    const request = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "TREAT", "--json"], as("doctor"));
+    assert.equal(request.code, 0, request.stderr);
+    assert.equal(json(request).outcome, "Granted");
+    const denied = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "TREAT"], as("stranger"));
+    assert.equal(denied.code, 0, "a denial is an answer, not a failure");
+    assert.match(denied.stdout, /Denied: the policy is for someone else/);
+
+    const out = join(dir, "shared.json");
+    const early = await cli(["access", "read", recordId, "--purpose", "TREAT", "--out", out], as("doctor"));
+    assert.equal(early.code, 3);
+    assert.match(early.stderr, /has not been delivered yet/);
+
+    const deliver = await cli(["access", "deliver", doctor, "--purpose", "TREAT", "--record", recordId, "--json"], as("patient"));
+    assert.equal(deliver.code, 0, deliver.stderr);
+    assert.equal(json(deliver).delivered, 1);
+    const read = await cli(["access", "read", recordId, "--purpose", "TREAT", "--out", out, "--json"], as("doctor"));
+    assert.equal(read.code, 0, read.stderr);
+    const opened = await openRecord({
+      chain: lc.as(lc.accounts.patient),
+      store: new GatewayContentStore({ url: gateway.url }),
+      recordId,
+      reader: patient,
+      keys: await deriveIdentity(lc.accounts.patient, lc.deployment.chainId),
+    });
+    assert.deepEqual(new Uint8Array(await readFile(out)), await collectBytes(opened.body), "the doctor reads what the patient reads");
+
+    const revoked = await cli(["access", "revoke", doctor, "--purpose", "TREAT"], as("patient"));
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(revoked.stdout, /cannot be taken back/);
+    const refused = await cli(["access", "read", recordId, "--purpose", "TREAT", "--out", join(dir, "again.json")], as("doctor"));
+    assert.equal(refused.code, 6);
+    assert.match(refused.stderr, /holds no grant in force/);
+
+    const log = await cli(["access", "log", "--patient", patient, "--json"]);
+    assert.equal(log.code, 0, log.stderr);
+    const kinds = (json(log).entries as Array<{ kind: string; outcome?: string }>).map((e) => (e.outcome ? `${e.kind}:${e.outcome}` : e.kind));
+    assert.deepEqual(kinds, ["PolicySet", "AccessRequested:Granted", "AccessRequested:Denied", "KeyDelivered", "AccessRevoked"]);
+  });
+});
