@@ -679,7 +679,7 @@ describe("ConsentManager", () => {
       const event = await request(c, c.doctor, policy);
       assert.deepEqual(Object.keys(event).sort(), ["expiresAt", "outcome", "patient", "policyId", "purpose", "reason", "requester", "rights"]);
       const abiEvents = c.consentManager.abi.filter((item) => item.type === "event");
-      const types = new Set(abiEvents.flatMap((e) => ("inputs" in e ? e.inputs.flatMap((i) => ("components" in i ? i.components.map((x) => x.type) : [i.type])) : [])));
+      const types = new Set<string>(abiEvents.flatMap((e) => ("inputs" in e ? e.inputs.flatMap((i) => ("components" in i ? i.components.map((x) => x.type) : [i.type])) : [])));
       assert.deepEqual([...types].filter((t) => t === "string"), [], "no free text in any event");
     });
   });

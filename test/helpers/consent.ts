@@ -7,9 +7,10 @@ export const DAY = 86_400;
 
 /** Terms for `grantee` (an address) or a role, TREAT, READ, every category, now to now + 30 days. */
 export function terms(now: number, overrides: Partial<PolicyTerms> & { purposeNames?: PurposeName[] } = {}): PolicyTerms {
-  const { purposeNames, ...rest } = overrides;
+  const { purposeNames, grantee, ...rest } = overrides;
   return {
-    grantee: zeroAddress,
+    // Checksummed, as the contract's events return it.
+    grantee: getAddress(grantee ?? zeroAddress),
     role: ZERO_BYTES32,
     purposes: purposeSet(...(purposeNames ?? ["TREAT"])),
     rights: Rights.READ,
@@ -20,8 +21,6 @@ export function terms(now: number, overrides: Partial<PolicyTerms> & { purposeNa
     anonymizedOnly: false,
     autoApprove: true,
     ...rest,
-    // Checksummed, as the contract's events return it.
-    grantee: getAddress(rest.grantee ?? zeroAddress),
   };
 }
 

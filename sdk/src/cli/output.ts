@@ -28,3 +28,10 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
+
+/** A text progress bar, e.g. `[##########··········]  50%`. */
+export function progressBar(done: number, total: number, width = 20): string {
+  const fraction = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(fraction * width);
+  return `[${"#".repeat(filled)}${"·".repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%`;
+}

@@ -242,9 +242,10 @@ describe("caduceus access", () => {
     assert.equal(early.code, 3);
     assert.match(early.stderr, /has not been delivered yet/);
 
-    const deliver = await cli(["access", "deliver", doctor, "--purpose", "TREAT", "--record", recordId, "--json"], as("patient"));
+    const deliver = await cli(["access", "deliver", doctor, "--purpose", "TREAT", "--record", recordId], as("patient"));
     assert.equal(deliver.code, 0, deliver.stderr);
-    assert.equal(json(deliver).delivered, 1);
+    assert.match(deliver.stdout, /Delivered 1 record key\(s\) to 0x[0-9a-fA-F]{40} for TREAT in 1 transaction/);
+    assert.match(deliver.stderr, /\[#{20}\] 100% wrapped 1\/1 keys/, "a progress bar on stderr");
     const read = await cli(["access", "read", recordId, "--purpose", "TREAT", "--out", out, "--json"], as("doctor"));
     assert.equal(read.code, 0, read.stderr);
     const opened = await openRecord({

@@ -21,7 +21,7 @@ import {
 import { Purpose, Role, type PurposeName, type RoleName } from "../../chain/roles.ts";
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../exit-codes.ts";
-import type { Output } from "../output.ts";
+import { progressBar, type Output } from "../output.ts";
 
 export const ACCESS_HELP = `caduceus access <policy|request|approve|deny|revoke|deliver|log|read>
 
@@ -216,7 +216,7 @@ async function deliver(ctx: CliContext, out: Output, grantee: Address, flags: Ac
     purpose,
     recordIds,
     deidentify: grant.anonymized ? grantDeidentifier(keys, grantee, purpose) : undefined,
-    onProgress: (done, total) => out.progress(`wrapping keys ${done}/${total}${grant.anonymized ? " (de-identified copies)" : ""}`),
+    onProgress: (done, total) => out.progress(`${progressBar(done, total)} wrapped ${done}/${total} keys${grant.anonymized ? " (de-identified copies)" : ""}`),
   });
   out.endProgress();
   out.result(

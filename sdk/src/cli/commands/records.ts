@@ -8,7 +8,7 @@ import { prepareRecord, registerPrepared, type PreparedRecord } from "../../reco
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../exit-codes.ts";
 import { UploadJournal } from "../journal.ts";
-import { formatBytes, type Output } from "../output.ts";
+import { formatBytes, progressBar, type Output } from "../output.ts";
 
 export const RECORDS_HELP = `caduceus records <upload|list|get>
 
@@ -82,14 +82,14 @@ async function upload(ctx: CliContext, out: Output, files: string[], patient: Ad
       prepared.push(p);
     }
     bytesDone += draft.bytes.length;
-    out.progress(`encrypted and stored ${i + 1}/${work.length} records, ${formatBytes(bytesDone)} of ${formatBytes(totalBytes)}`);
+    out.progress(`${progressBar(bytesDone, totalBytes)} encrypted and stored ${i + 1}/${work.length} records, ${formatBytes(bytesDone)} of ${formatBytes(totalBytes)}`);
   }
   out.endProgress();
 
   const results = [];
   for (let i = 0; i < prepared.length; i += BATCH) {
     results.push(...(await registerPrepared(chain, prepared.slice(i, i + BATCH))));
-    out.progress(`registered ${Math.min(i + BATCH, prepared.length)}/${prepared.length} records`);
+    out.progress(`${progressBar(Math.min(i + BATCH, prepared.length), prepared.length)} registered ${Math.min(i + BATCH, prepared.length)}/${prepared.length} records`);
   }
   out.endProgress();
   const created = results.filter((r) => r.created).length;
