@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { getAddress, keccak256, parseEventLogs, toHex, zeroAddress, type Address, type Hex } from "viem";
-import { ALL_CATEGORIES, DENY_REASON, GRANT_STATUS, REQUEST_OUTCOME, Rights, type PolicyTerms } from "@caduceus/sdk/chain/access";
+import { getAddress, hashStruct, hashTypedData, keccak256, parseEventLogs, toHex, zeroAddress, type Address, type Hex } from "viem";
+import { ALL_CATEGORIES, consentDomain, DENY_REASON, GRANT_STATUS, REQUEST_OUTCOME, Rights, SET_POLICY_TYPES, type PolicyTerms } from "@caduceus/sdk/chain/access";
 import { Purpose, purposeSet, Role } from "@caduceus/sdk/chain/roles";
 import { DAY, signPolicy, terms } from "../helpers/consent.js";
 import { deployCaduceus } from "../helpers/deploy.js";
@@ -165,6 +165,18 @@ describe("ConsentManager", () => {
         c.consentManager,
         "ConsentInvalidSignature",
         [c.patientAddress],
+      );
+    });
+
+    it("hashes terms and builds the signed digest exactly as EIP-712 wallets do", async () => {
+      const c = await networkHelpers.loadFixture(consentFixture);
+      const policy = terms(await now(), { role: Role.RESEARCHER, purposeNames: ["HRESCH"], anonymizedOnly: true });
+      assert.equal(await c.consentManager.read.hashTerms([policy]), hashStruct({ data: policy, primaryType: "PolicyTerms", types: SET_POLICY_TYPES }));
+      const deadline = 123n;
+      const message = { patient: c.patientAddress, policyId: POLICY, version: 4, terms: policy, deadline };
+      assert.equal(
+        await c.consentManager.read.setPolicyDigest([c.patientAddress, POLICY, 4, policy, deadline]),
+        hashTypedData({ domain: consentDomain(await c.publicClient.getChainId(), c.consentManager.address), types: SET_POLICY_TYPES, primaryType: "SetPolicy", message }),
       );
     });
 
