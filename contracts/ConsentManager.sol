@@ -6,6 +6,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 
 import {IConsentManager} from "./interfaces/IConsentManager.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
+import {IEmergencyAccess} from "./interfaces/IEmergencyAccess.sol";
 import {IRecordRegistry} from "./interfaces/IRecordRegistry.sol";
 import {DenyReason, Grant, GrantStatus, KeyDelivery, PolicyTerms, RequestOutcome, Rights} from "./types/Access.sol";
 import {Purposes} from "./types/Purposes.sol";
@@ -38,15 +39,22 @@ contract ConsentManager is IConsentManager, EIP712 {
 
     IConsortium public immutable CONSORTIUM;
     IRecordRegistry public immutable RECORDS;
+    /// @notice Emergency grants (purpose ETREAT) opened by the patient's contacts count here too.
+    IEmergencyAccess public immutable EMERGENCY;
 
     mapping(address patient => mapping(bytes32 policyId => Policy)) private _policies;
     mapping(address patient => mapping(address grantee => mapping(uint8 purpose => Grant))) private _grants;
     mapping(address patient => mapping(address grantee => mapping(uint8 purpose => bytes32 recordId)))
         private _grantRecords;
 
-    constructor(IConsortium consortium, IRecordRegistry records) EIP712("Caduceus ConsentManager", "1") {
+    constructor(
+        IConsortium consortium,
+        IRecordRegistry records,
+        IEmergencyAccess emergency
+    ) EIP712("Caduceus ConsentManager", "1") {
         CONSORTIUM = consortium;
         RECORDS = records;
+        EMERGENCY = emergency;
     }
 
     // ---------------------------------------------------------------- policies
@@ -234,6 +242,7 @@ contract ConsentManager is IConsentManager, EIP712 {
         if (purpose > Purposes.MAX || !RECORDS.exists(recordId)) return false;
         (address patient, , Category category) = RECORDS.recordSummary(recordId);
         if (requester == patient) return true;
+        if (purpose == Purposes.ETREAT && EMERGENCY.hasEmergencyAccess(patient, requester)) return true;
         (Grant memory g, bool usable) = _usableGrant(patient, requester, purpose);
         return usable && _inScope(g, patient, requester, purpose, recordId, category);
     }
@@ -357,7 +366,7 @@ contract ConsentManager is IConsentManager, EIP712 {
         if (!_inScope(g, patient, grantee, purpose, d.recordId, category)) {
             revert ConsentOutOfScope(d.recordId);
         }
-        if (g.anonymized ? !_isCid(d.copyCid) : d.copyCid.length != 0) {
+        if (g.anonymized ? !CidCodec.isCid(d.copyCid) : d.copyCid.length != 0) {
             revert ConsentCopyRule(d.recordId, g.anonymized);
         }
         if (d.envelope.length == 0 || d.envelope.length > MAX_ENVELOPE) {
@@ -399,16 +408,6 @@ contract ConsentManager is IConsentManager, EIP712 {
 
     function _inForce(Grant memory g) private view returns (bool) {
         return g.status == GrantStatus.Active && block.timestamp < g.expiresAt;
-    }
-
-    /// @dev A binary CIDv1 with a 32-byte SHA2-256 multihash and a raw or dag-pb codec.
-    function _isCid(bytes calldata cid) private pure returns (bool) {
-        return
-            cid.length == 36 &&
-            cid[0] == 0x01 &&
-            (uint8(cid[1]) == CidCodec.RAW || uint8(cid[1]) == CidCodec.DAG_PB) &&
-            cid[2] == 0x12 &&
-            cid[3] == 0x20;
     }
 
     function _hashTerms(PolicyTerms calldata t) private pure returns (bytes32) {

@@ -5,12 +5,13 @@
  */
 import { writeFile } from "node:fs/promises";
 import { network } from "hardhat";
-import type { Hex } from "viem";
+import { keccak256, type Hex } from "viem";
 import { Rights } from "@caduceus/sdk/chain/access";
+import { EMERGENCY_APPROVAL_TYPES, emergencyDomain, Justification } from "@caduceus/sdk/chain/emergency";
 import { Purpose } from "@caduceus/sdk/chain/roles";
 import { signPolicy, terms } from "../test/helpers/consent.js";
 import { deployCaduceus } from "../test/helpers/deploy.js";
-import { CODEC_DAG_PB, ENVELOPE_BYTES, newRecord, seededBytes } from "../test/helpers/records.js";
+import { binaryCid, CODEC_DAG_PB, ENVELOPE_BYTES, newRecord, seededBytes } from "../test/helpers/records.js";
 import { signRegistration } from "../test/helpers/signatures.js";
 
 const SNAPSHOT = new URL("../gas/snapshot.json", import.meta.url);
@@ -29,7 +30,7 @@ async function measure(key: string, send: () => Promise<Hex>, items = 1): Promis
 }
 
 // Consortium
-const [, , , , , , , , , , newHospital, newDoctor] = await c.viem.getWalletClients();
+const [, , , , , , , , , , newHospital, newDoctor, ...others] = await c.viem.getWalletClients();
 await measure("Consortium.admitHospital", () =>
   c.consortium.write.admitHospital([newHospital.account.address, "Example Regional", "0x01"]),
 );
@@ -125,6 +126,59 @@ for (const [suffix, envelopeBytes] of [["", ENVELOPE_BYTES.x25519], [".xwing", E
     deliveries.length,
   );
 }
+
+// EmergencyAccess: three contacts, t = 2; a doctor's first request; approvals carry a key share
+// re-wrapped to the doctor (86 bytes with X25519, 1,174 with X-Wing).
+const emergency = c.emergencyAccess;
+const contacts = others.slice(0, 3);
+const SHARE_BYTES = { x25519: ENVELOPE_BYTES.x25519 + 1, xwing: ENVELOPE_BYTES.xwing + 1 };
+const sharesCid = binaryCid({ cidCodec: 0x55, cidDigest: seededBytes("shares", 32) });
+await measure("Emergency.setContacts", () =>
+  emergency.write.proposeContacts([contacts.map((w) => w.account.address), 2, sharesCid], asPatient),
+);
+const HOUR = 3600;
+const noteCid = binaryCid({ cidCodec: 0x55, cidDigest: seededBytes("note", 32) });
+await measure("Emergency.request", () =>
+  emergency.write.request([patient, Justification.UNCONSCIOUS, noteCid, 4 * HOUR], { account: c.doctor.account }),
+);
+const doctor = c.doctor.account.address;
+await measure("Emergency.approve", () =>
+  emergency.write.approve([patient, doctor, seededBytes("share-0", SHARE_BYTES.x25519)], { account: contacts[0].account }),
+);
+await measure("Emergency.approve.opensGrant", () =>
+  emergency.write.approve([patient, doctor, seededBytes("share-1", SHARE_BYTES.x25519)], { account: contacts[1].account }),
+);
+await emergency.write.request([patient, Justification.UNCONSCIOUS, noteCid, 4 * HOUR], { account: c.otherDoctor.account });
+const chainId = await publicClient.getChainId();
+const signedApprovals = await Promise.all(
+  contacts.slice(0, 2).map(async (contact, i) => {
+    const share = seededBytes(`signed-share-${i}`, SHARE_BYTES.x25519);
+    const signature = await contact.signTypedData({
+      account: contact.account,
+      domain: emergencyDomain(chainId, emergency.address),
+      types: EMERGENCY_APPROVAL_TYPES,
+      primaryType: "EmergencyApproval",
+      message: { patient, doctor: c.otherDoctor.account.address, round: 1, shareHash: keccak256(share) },
+    });
+    return { contact: contact.account.address, share, signature };
+  }),
+);
+await measure("Emergency.submitSignedApprovals.t2", () =>
+  emergency.write.submitSignedApprovals([patient, c.otherDoctor.account.address, signedApprovals], {
+    account: c.otherDoctor.account,
+  }),
+);
+await emergency.write.close([patient, doctor], asPatient);
+await connection.networkHelpers.time.increase(600);
+await emergency.write.request([patient, Justification.UNCONSCIOUS, noteCid, 4 * HOUR], { account: c.doctor.account });
+await measure("Emergency.approve.xwingShare", () =>
+  emergency.write.approve([patient, doctor, seededBytes("share-pq", SHARE_BYTES.xwing)], { account: contacts[2].account }),
+);
+const emergencyKeys = Array.from({ length: 10 }, (_, i) => ({
+  recordId: newRecord(patient, `batch-10-${i}`).cidDigest,
+  envelope: seededBytes(`emergency-key-${i}`, ENVELOPE_BYTES.xwing),
+}));
+await measure("Emergency.postKeys.perEnvelope.xwing", () => emergency.write.postKeys([patient, 1, emergencyKeys], asPatient), 10);
 
 const sorted = Object.fromEntries(Object.entries(snapshot).sort(([a], [b]) => a.localeCompare(b)));
 await writeFile(SNAPSHOT, `${JSON.stringify(sorted, null, 2)}\n`);

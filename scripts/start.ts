@@ -59,16 +59,17 @@ try {
 
   console.log(`
 Caduceus local stack is up.
-  chain          ${RPC_URL} (chain id ${chainId})
-  Consortium     ${contracts.consortium.address}
-  KeyRegistry    ${contracts.keyRegistry.address}
-  RecordRegistry ${contracts.recordRegistry.address}
-  ConsentManager ${contracts.consentManager.address}
-  content store  ${gateway.url} (IPFS trustless gateway: GET /ipfs/{cid}?format=raw|car)
-  governance     ${cast.governance}
-  demo hospital  ${cast.hospital}
-  doctors        ${cast.doctors.join(", ")}
-  patients       ${patients.length}, with ${patients.reduce((n, p) => n + p.records, 0)} encrypted records (development accounts 5–${4 + patients.length})
+  chain           ${RPC_URL} (chain id ${chainId})
+  Consortium      ${contracts.consortium.address}
+  KeyRegistry     ${contracts.keyRegistry.address}
+  RecordRegistry  ${contracts.recordRegistry.address}
+  ConsentManager  ${contracts.consentManager.address}
+  EmergencyAccess ${contracts.emergencyAccess.address}
+  content store   ${gateway.url} (IPFS trustless gateway: GET /ipfs/{cid}?format=raw|car)
+  governance      ${cast.governance}
+  demo hospital   ${cast.hospital}
+  doctors         ${cast.doctors.join(", ")}
+  patients        ${patients.length}, with ${patients.reduce((n, p) => n + p.records, 0)} encrypted records (development accounts 5–${4 + patients.length})
 Demo accounts are Hardhat's public development keys: never use them on a real network.`);
   if (checkOnly) {
     await verifyStack(node.client, contracts, cast);

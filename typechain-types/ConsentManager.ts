@@ -20,12 +20,13 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
   
 
   export interface ConsentManagerInterface extends Interface {
-    getFunction(nameOrSignature: "ALL_CATEGORIES" | "CONSORTIUM" | "MAX_BATCH" | "MAX_ENVELOPE" | "RECORDS" | "SET_POLICY_TYPEHASH" | "TERMS_TYPEHASH" | "approve" | "canAccess" | "deliverKeys" | "deny" | "eip712Domain" | "grantOf" | "grantRecord" | "hashTerms" | "policyVersion" | "requestAccess" | "revoke" | "revokePolicy" | "setPolicy" | "setPolicyDigest" | "setPolicyWithSig" | "share"): FunctionFragment;
+    getFunction(nameOrSignature: "ALL_CATEGORIES" | "CONSORTIUM" | "EMERGENCY" | "MAX_BATCH" | "MAX_ENVELOPE" | "RECORDS" | "SET_POLICY_TYPEHASH" | "TERMS_TYPEHASH" | "approve" | "canAccess" | "deliverKeys" | "deny" | "eip712Domain" | "grantOf" | "grantRecord" | "hashTerms" | "policyVersion" | "requestAccess" | "revoke" | "revokePolicy" | "setPolicy" | "setPolicyDigest" | "setPolicyWithSig" | "share"): FunctionFragment;
 
     getEvent(nameOrSignatureOrTopic: "AccessDecided" | "AccessRequested" | "AccessRevoked" | "AccessShared" | "EIP712DomainChanged" | "KeyDelivered" | "PolicyRevoked" | "PolicySet"): EventFragment;
 
     encodeFunctionData(functionFragment: 'ALL_CATEGORIES', values?: undefined): string;
 encodeFunctionData(functionFragment: 'CONSORTIUM', values?: undefined): string;
+encodeFunctionData(functionFragment: 'EMERGENCY', values?: undefined): string;
 encodeFunctionData(functionFragment: 'MAX_BATCH', values?: undefined): string;
 encodeFunctionData(functionFragment: 'MAX_ENVELOPE', values?: undefined): string;
 encodeFunctionData(functionFragment: 'RECORDS', values?: undefined): string;
@@ -50,6 +51,7 @@ encodeFunctionData(functionFragment: 'share', values: [AddressLike, AddressLike,
 
     decodeFunctionResult(functionFragment: 'ALL_CATEGORIES', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'CONSORTIUM', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'EMERGENCY', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'MAX_BATCH', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'MAX_ENVELOPE', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'RECORDS', data: BytesLike): Result;
@@ -213,6 +215,14 @@ decodeFunctionResult(functionFragment: 'share', data: BytesLike): Result;
 
     
     CONSORTIUM: TypedContractMethod<
+      [],
+      [string],
+      'view'
+    >
+    
+
+    
+    EMERGENCY: TypedContractMethod<
       [],
       [string],
       'view'
@@ -396,6 +406,11 @@ decodeFunctionResult(functionFragment: 'share', data: BytesLike): Result;
       'view'
     >;
 getFunction(nameOrSignature: 'CONSORTIUM'): TypedContractMethod<
+      [],
+      [string],
+      'view'
+    >;
+getFunction(nameOrSignature: 'EMERGENCY'): TypedContractMethod<
       [],
       [string],
       'view'

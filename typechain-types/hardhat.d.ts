@@ -11,40 +11,48 @@ import * as Contracts from "./index.js";
 declare module "@nomicfoundation/hardhat-ethers/types" {
   interface HardhatEthersHelpers extends HardhatEthersHelpersBase {
   getContractFactory(name: 'Consortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Consortium__factory>
+getContractFactory(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.EmergencyAccess__factory>
 getContractFactory(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.KeyRegistry__factory>
 getContractFactory(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.RecordRegistry__factory>
 getContractFactory(name: 'IConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsentManager__factory>
 getContractFactory(name: 'IConsortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsortium__factory>
+getContractFactory(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IEmergencyAccess__factory>
 getContractFactory(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IKeyRegistry__factory>
 getContractFactory(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IRecordRegistry__factory>
 getContractFactory(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC1271Wallet__factory>
 getContractFactory(name: 'ConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ConsentManager__factory>
 
   getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
+getContractAt(name: 'EmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.EmergencyAccess>
 getContractAt(name: 'KeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.KeyRegistry>
 getContractAt(name: 'RecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.RecordRegistry>
 getContractAt(name: 'IConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsentManager>
 getContractAt(name: 'IConsortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsortium>
+getContractAt(name: 'IEmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IEmergencyAccess>
 getContractAt(name: 'IKeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IKeyRegistry>
 getContractAt(name: 'IRecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IRecordRegistry>
 getContractAt(name: 'MockERC1271Wallet', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC1271Wallet>
 getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
 
   deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
+deployContract(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
 deployContract(name: 'IConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 deployContract(name: 'IConsortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
+deployContract(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
 deployContract(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
 deployContract(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
 deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 
   deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
+deployContract(name: 'EmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
 deployContract(name: 'IConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 deployContract(name: 'IConsortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
+deployContract(name: 'IEmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
 deployContract(name: 'IRecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
 deployContract(name: 'MockERC1271Wallet', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>

@@ -135,7 +135,8 @@ interface IConsentManager {
     /// by each record's own active hospital (as key custodian) for grants that are not anonymized.
     function deliverKeys(address patient, address grantee, uint8 purpose, KeyDelivery[] calldata deliveries) external;
 
-    /// @notice Whether `requester` may read `recordId` for `purpose` now (the patient always may).
+    /// @notice Whether `requester` may read `recordId` for `purpose` now (the patient always may;
+    /// for ETREAT, an emergency grant from the patient's contacts also counts).
     function canAccess(address requester, bytes32 recordId, uint8 purpose) external view returns (bool);
 
     /// @notice The stored grant for (patient, grantee, purpose), whatever its state.

@@ -9,6 +9,16 @@ pragma solidity ^0.8.28;
 library CidCodec {
     uint8 internal constant RAW = 0x55;
     uint8 internal constant DAG_PB = 0x70;
+
+    /// @dev A binary CIDv1 with a 32-byte SHA2-256 multihash and a raw or dag-pb codec.
+    function isCid(bytes calldata cid) internal pure returns (bool) {
+        return
+            cid.length == 36 &&
+            cid[0] == 0x01 &&
+            (uint8(cid[1]) == RAW || uint8(cid[1]) == DAG_PB) &&
+            cid[2] == 0x12 &&
+            cid[3] == 0x20;
+    }
 }
 
 /// @notice Coarse record categories: the only clinical information the chain ever sees.

@@ -1,8 +1,8 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import RecordRegistryModule from "./RecordRegistry.js";
+import EmergencyAccessModule from "./EmergencyAccess.js";
 
 export default buildModule("ConsentManager", (m) => {
-  const { consortium, recordRegistry } = m.useModule(RecordRegistryModule);
-  const consentManager = m.contract("ConsentManager", [consortium, recordRegistry]);
-  return { consortium, recordRegistry, consentManager };
+  const { consortium, recordRegistry, emergencyAccess } = m.useModule(EmergencyAccessModule);
+  const consentManager = m.contract("ConsentManager", [consortium, recordRegistry, emergencyAccess]);
+  return { consortium, recordRegistry, emergencyAccess, consentManager };
 });

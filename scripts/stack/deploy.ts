@@ -25,6 +25,7 @@ export async function deployContracts(client: PublicClient): Promise<Deployment[
     keyRegistry: at("KeyRegistry#KeyRegistry"),
     recordRegistry: at("RecordRegistry#RecordRegistry"),
     consentManager: at("ConsentManager#ConsentManager"),
+    emergencyAccess: at("EmergencyAccess#EmergencyAccess"),
   };
 }
 

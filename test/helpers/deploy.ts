@@ -10,7 +10,7 @@ export async function deployCaduceus(connection: NetworkConnection<"generic">) {
   const { viem, ignition } = connection;
   const [governance, hospital, otherHospital, doctor, otherDoctor, patient, otherPatient, auditor, stranger, relayer] =
     await viem.getWalletClients();
-  const { consortium, keyRegistry, recordRegistry, consentManager } = await ignition.deploy(CaduceusModule);
+  const { consortium, keyRegistry, recordRegistry, consentManager, emergencyAccess } = await ignition.deploy(CaduceusModule);
 
   await consortium.write.admitHospital([hospital.account.address, "St. Example General", "0x01"]);
   await consortium.write.admitHospital([otherHospital.account.address, "Example Children's", "0x02"]);
@@ -25,6 +25,7 @@ export async function deployCaduceus(connection: NetworkConnection<"generic">) {
     keyRegistry,
     recordRegistry,
     consentManager,
+    emergencyAccess,
     governance,
     hospital,
     otherHospital,

@@ -5,5 +5,6 @@ export * as interfaces from './interfaces/index.js';
 export * as mocks from './mocks/index.js';
 export { ConsentManager__factory } from './ConsentManager__factory.js';
 export { Consortium__factory } from './Consortium__factory.js';
+export { EmergencyAccess__factory } from './EmergencyAccess__factory.js';
 export { KeyRegistry__factory } from './KeyRegistry__factory.js';
 export { RecordRegistry__factory } from './RecordRegistry__factory.js';

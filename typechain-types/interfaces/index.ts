@@ -3,5 +3,6 @@
 /* eslint-disable */
 export type { IConsentManager } from './IConsentManager.js';
 export type { IConsortium } from './IConsortium.js';
+export type { IEmergencyAccess } from './IEmergencyAccess.js';
 export type { IKeyRegistry } from './IKeyRegistry.js';
 export type { IRecordRegistry } from './IRecordRegistry.js';

@@ -13,7 +13,7 @@ import {
   type WalletClient,
 } from "viem";
 import { CaduceusError } from "../errors.ts";
-import { consentManagerAbi, consortiumAbi, keyRegistryAbi, recordRegistryAbi } from "./abis.ts";
+import { consentManagerAbi, consortiumAbi, emergencyAccessAbi, keyRegistryAbi, recordRegistryAbi } from "./abis.ts";
 import type { Deployment } from "./deployments.ts";
 import { toChainError, WrongNetworkError } from "./errors.ts";
 
@@ -101,6 +101,10 @@ export class CaduceusChain {
 
   get consentManager() {
     return { address: this.deployment.contracts.consentManager.address, abi: consentManagerAbi } as const;
+  }
+
+  get emergencyAccess() {
+    return { address: this.deployment.contracts.emergencyAccess.address, abi: emergencyAccessAbi } as const;
   }
 
   /** The account that signs writes. */

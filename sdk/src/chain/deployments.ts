@@ -20,6 +20,7 @@ export interface Deployment {
     keyRegistry: DeployedContract;
     recordRegistry: DeployedContract;
     consentManager: DeployedContract;
+    emergencyAccess: DeployedContract;
   };
   /** Local services started with the chain (the content gateway, …), by name. */
   services: Record<string, string>;
@@ -31,7 +32,7 @@ export class DeploymentError extends CaduceusError {
   }
 }
 
-const CONTRACT_KEYS = ["consortium", "keyRegistry", "recordRegistry", "consentManager"] as const;
+const CONTRACT_KEYS = ["consortium", "keyRegistry", "recordRegistry", "consentManager", "emergencyAccess"] as const;
 
 /** Validates a parsed deployments file, naming the first field that is wrong. */
 export function parseDeployment(json: unknown, source = "deployment"): Deployment {

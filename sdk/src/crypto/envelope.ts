@@ -51,7 +51,7 @@ interface SuiteSpec {
 
 const HINT_BYTES = 4;
 const HEADER_BYTES = 1 + HINT_BYTES;
-const SEALED_KEY_BYTES = RECORD_KEY_BYTES + 16;
+const TAG_BYTES = 16;
 const HINT_LABEL = utf8("caduceus/envelope/v1 key hint");
 
 function suiteSpec(id: number, name: EnvelopeSuite, keys: KemKeys, encBytes: number): SuiteSpec {
@@ -66,9 +66,9 @@ const SUITES: readonly SuiteSpec[] = [
 
 export const ENVELOPE_SUITE_IDS: Readonly<Record<EnvelopeSuite, number>> = { x25519: 0x01, xwing: 0x02 };
 
-/** Exact envelope length per suite (85 and 1173 bytes). */
-export function envelopeSize(suite: EnvelopeSuite): number {
-  return HEADER_BYTES + specByName(suite).encBytes + SEALED_KEY_BYTES;
+/** Exact envelope length per suite (85 and 1173 bytes for a 32-byte record key). */
+export function envelopeSize(suite: EnvelopeSuite, payloadBytes = RECORD_KEY_BYTES): number {
+  return HEADER_BYTES + specByName(suite).encBytes + payloadBytes + TAG_BYTES;
 }
 
 function specByName(name: EnvelopeSuite): SuiteSpec {
@@ -108,10 +108,32 @@ export async function sealEnvelopeWithEphemeral(params: SealEnvelopeParams, ekm:
 }
 
 async function sealWith(params: SealEnvelopeParams, ekm: Uint8Array | undefined): Promise<Uint8Array> {
-  const { recordKey, recipientPublicKey, binding } = params;
+  const { recordKey, recipientPublicKey, binding, suite } = params;
   if (!(recordKey instanceof Uint8Array) || recordKey.length !== RECORD_KEY_BYTES) {
     throw new TypeError(`a record key is ${RECORD_KEY_BYTES} bytes`);
   }
+  return sealPayloadWith({ payload: recordKey, recipientPublicKey, suite, info: envelopeInfo(binding) }, ekm);
+}
+
+export interface SealPayloadParams {
+  /** A short secret of a size the opener knows (a record key, a key share). */
+  payload: Uint8Array;
+  recipientPublicKey: RecipientPublicKeys;
+  suite?: EnvelopeSuite;
+  /** The HPKE `info`: what the payload is bound to. */
+  info: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Seals any short secret in the key-envelope format (same suites, header and AAD); the `info`
+ * binds it to its use. Record keys go through `sealEnvelope`; emergency key shares through here.
+ */
+export async function sealPayload(params: SealPayloadParams): Promise<Uint8Array> {
+  return sealPayloadWith(params, undefined);
+}
+
+async function sealPayloadWith(params: SealPayloadParams, ekm: Uint8Array | undefined): Promise<Uint8Array> {
+  const { payload, recipientPublicKey, info } = params;
   const spec = specByName(params.suite ?? defaultEnvelopeSuite(recipientPublicKey));
   const publicKey = recipientPublicKey[spec.name];
   if (publicKey === undefined || publicKey.length === 0) {
@@ -122,7 +144,6 @@ async function sealWith(params: SealEnvelopeParams, ekm: Uint8Array | undefined)
       `A ${spec.name} public key is ${spec.keys.publicKeyBytes} bytes; the recipient's has ${publicKey.length}.`,
     );
   }
-  const info = envelopeInfo(binding);
   const header = concatBytes(Uint8Array.of(spec.id), keyHint(publicKey));
   let sealed: { enc: ArrayBuffer; ct: ArrayBuffer };
   try {
@@ -132,7 +153,7 @@ async function sealWith(params: SealEnvelopeParams, ekm: Uint8Array | undefined)
         info,
         ...(ekm === undefined ? {} : { ekm: new Uint8Array(ekm) }),
       },
-      new Uint8Array(recordKey),
+      new Uint8Array(payload),
       header,
     );
   } catch (cause) {
@@ -150,7 +171,7 @@ export interface ParsedEnvelope {
 }
 
 /** Splits an envelope into its fields; throws EnvelopeMalformedError on unknown suite or length. */
-export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
+export function parseEnvelope(envelope: Uint8Array, payloadBytes = RECORD_KEY_BYTES): ParsedEnvelope {
   if (!(envelope instanceof Uint8Array) || envelope.length < HEADER_BYTES) {
     throw new EnvelopeMalformedError("The key envelope is too short.");
   }
@@ -158,7 +179,7 @@ export function parseEnvelope(envelope: Uint8Array): ParsedEnvelope {
   if (spec === undefined) {
     throw new EnvelopeMalformedError(`Unknown key envelope suite id 0x${envelope[0]!.toString(16).padStart(2, "0")}.`);
   }
-  const expected = HEADER_BYTES + spec.encBytes + SEALED_KEY_BYTES;
+  const expected = HEADER_BYTES + spec.encBytes + payloadBytes + TAG_BYTES;
   if (envelope.length !== expected) {
     throw new EnvelopeMalformedError(`A ${spec.name} key envelope is ${expected} bytes, got ${envelope.length}.`);
   }
@@ -178,17 +199,31 @@ export interface OpenEnvelopeParams {
 
 /** Returns the 32-byte record key. */
 export async function openEnvelope(params: OpenEnvelopeParams): Promise<Uint8Array> {
-  const parsed = parseEnvelope(params.envelope);
+  const { envelope, recipientKeyPair, binding } = params;
+  return openPayload({ envelope, recipientKeyPair, info: envelopeInfo(binding), payloadBytes: RECORD_KEY_BYTES });
+}
+
+export interface OpenPayloadParams {
+  envelope: Uint8Array;
+  recipientKeyPair: RecipientKeyPairs;
+  info: Uint8Array<ArrayBuffer>;
+  /** The payload's exact size. */
+  payloadBytes: number;
+}
+
+/** Opens what `sealPayload` sealed; the same errors as `openEnvelope`. */
+export async function openPayload(params: OpenPayloadParams): Promise<Uint8Array> {
+  const { info, payloadBytes } = params;
+  const parsed = parseEnvelope(params.envelope, payloadBytes);
   const spec = specByName(parsed.suite);
   const pair = params.recipientKeyPair[spec.name];
   if (pair === undefined || !bytesEqual(keyHint(pair.publicKey), parsed.keyHint)) {
     throw new EnvelopeWrongRecipientError();
   }
-  const info = envelopeInfo(params.binding);
   const recipientKey = await spec.keys.importKeyPair(pair);
-  let recordKey: ArrayBuffer;
+  let payload: ArrayBuffer;
   try {
-    recordKey = await spec.hpke.open(
+    payload = await spec.hpke.open(
       { recipientKey, enc: parsed.enc, info },
       parsed.ciphertext,
       params.envelope.slice(0, HEADER_BYTES),
@@ -198,10 +233,10 @@ export async function openEnvelope(params: OpenEnvelopeParams): Promise<Uint8Arr
     if (cause instanceof DecapError) throw new EnvelopeMalformedError("The envelope's encapsulated key is invalid.");
     throw new EnvelopeBindingMismatchError();
   }
-  if (recordKey.byteLength !== RECORD_KEY_BYTES) {
-    throw new EnvelopeMalformedError("The envelope does not contain a 32-byte record key.");
+  if (payload.byteLength !== payloadBytes) {
+    throw new EnvelopeMalformedError(`The envelope does not contain ${payloadBytes} bytes.`);
   }
-  return new Uint8Array(recordKey);
+  return new Uint8Array(payload);
 }
 
 /** The public half of key pairs, in the shape sealEnvelope takes. */

@@ -115,7 +115,10 @@ export async function startLocalChain(): Promise<LocalChain> {
   ]);
   const keyRegistry = await deploy("KeyRegistry", []);
   const recordRegistry = await deploy("RecordRegistry", [consortium]);
-  const consentManager = await deploy("ConsentManager", [consortium, recordRegistry]);
+  // The Ignition module's local defaults: no security delay, 24 h grants, 2 h to approve, 10 min cooldown.
+  const emergencyLimits = { maxGrantDuration: 24 * 3600, approvalWindow: 2 * 3600, cooldown: 600 };
+  const emergencyAccess = await deploy("EmergencyAccess", [consortium, recordRegistry, 0, emergencyLimits]);
+  const consentManager = await deploy("ConsentManager", [consortium, recordRegistry, emergencyAccess]);
   const deployment: Deployment = {
     chainId: hardhat.id,
     rpcUrl: url,
@@ -124,6 +127,7 @@ export async function startLocalChain(): Promise<LocalChain> {
       keyRegistry: { address: keyRegistry, deployBlock: 0 },
       recordRegistry: { address: recordRegistry, deployBlock: 0 },
       consentManager: { address: consentManager, deployBlock: 0 },
+      emergencyAccess: { address: emergencyAccess, deployBlock: 0 },
     },
     services: {},
   };

@@ -3,5 +3,6 @@
 /* eslint-disable */
 export { IConsentManager__factory } from './IConsentManager__factory.js';
 export { IConsortium__factory } from './IConsortium__factory.js';
+export { IEmergencyAccess__factory } from './IEmergencyAccess__factory.js';
 export { IKeyRegistry__factory } from './IKeyRegistry__factory.js';
 export { IRecordRegistry__factory } from './IRecordRegistry__factory.js';
