@@ -14,6 +14,7 @@ import { encryptRecord, generateRecordKey, type ByteSource, type RecordMeta } fr
 import { hexToBytes } from "viem";
 import type { ContentStore } from "../storage/content-store.ts";
 import { registryFieldsFromCid } from "../storage/cid.ts";
+import { emergencyBinding, emergencyPublicKeys, emergencyWriteAbi, readEmergencyConfig, MAX_KEYS_PER_TX } from "../emergency/contacts.ts";
 
 /** A stored, not yet (or already) registered record. JSON-serializable, holds no secret. */
 export interface PreparedRecord {
@@ -27,6 +28,8 @@ export interface PreparedRecord {
   size: number;
   /** The record this one amends, if any. */
   previousId?: Hex;
+  /** The record key wrapped to the patient's emergency key(s) in force or pending, by configuration. */
+  emergencyKeys?: Array<{ configVersion: number; envelope: Hex }>;
 }
 
 export interface PrepareParams {
@@ -58,7 +61,9 @@ export async function prepareRecord(params: PrepareParams): Promise<PreparedReco
       suite: params.suite,
       binding: { chainId: chain.chainId, registry: chain.registry.address, recordId: digest, version, recipient: patient },
     });
+    const emergencyKeys = await wrapForEmergency(chain, store, patient, digest, recordKey);
     return {
+      ...(emergencyKeys.length > 0 ? { emergencyKeys } : {}),
       recordId: digest,
       patient,
       cid: stored.cid.toString(),
@@ -72,6 +77,38 @@ export async function prepareRecord(params: PrepareParams): Promise<PreparedReco
   } finally {
     recordKey.fill(0);
   }
+}
+
+/**
+ * When the patient has emergency contacts, the record key is also wrapped to the emergency key in
+ * force and to one waiting to take effect, so a doctor admitted by the contacts can open new
+ * records too.
+ */
+async function wrapForEmergency(
+  chain: CaduceusChain,
+  store: ContentStore,
+  patient: Address,
+  recordId: Hex,
+  recordKey: Uint8Array,
+): Promise<Array<{ configVersion: number; envelope: Hex }>> {
+  const [[current], [pending]] = await chain.call(() =>
+    Promise.all([
+      chain.publicClient.readContract({ ...chain.emergencyAccess, functionName: "contactsOf", args: [patient] }),
+      chain.publicClient.readContract({ ...chain.emergencyAccess, functionName: "pendingContactsOf", args: [patient] }),
+    ]),
+  );
+  const versions = [current.version, pending.version].filter((v) => v !== 0);
+  return Promise.all(
+    versions.map(async (configVersion) => {
+      const config = await readEmergencyConfig(chain, store, patient, configVersion);
+      const envelope = await sealEnvelope({
+        recordKey,
+        recipientPublicKey: emergencyPublicKeys(config.shares),
+        binding: emergencyBinding(chain, patient, recordId, configVersion),
+      });
+      return { configVersion, envelope: bytesToHex(envelope) };
+    }),
+  );
 }
 
 /** How a prepared record reaches the chain. */
@@ -120,7 +157,29 @@ export async function registerPrepared(
     const nowOnChain = await Promise.all(pending.map((p) => existingMatches(chain, p)));
     if (!nowOnChain.every(Boolean)) throw error;
   }
+  await postEmergencyKeys(chain, prepared);
   return prepared.map((p, i) => ({ recordId: p.recordId, created: !onChain[i] }));
+}
+
+/**
+ * The writer (the record's hospital, or the patient for their own records) posts the emergency
+ * envelopes, grouped by patient and configuration. Posting again after a retry only repeats an event.
+ */
+async function postEmergencyKeys(chain: CaduceusChain, prepared: PreparedRecord[]): Promise<void> {
+  const groups = new Map<string, { patient: Address; configVersion: number; keys: Array<{ recordId: Hex; envelope: Hex }> }>();
+  for (const p of prepared) {
+    for (const { configVersion, envelope } of p.emergencyKeys ?? []) {
+      const key = `${p.patient.toLowerCase()}:${configVersion}`;
+      const group = groups.get(key) ?? { patient: p.patient, configVersion, keys: [] };
+      group.keys.push({ recordId: p.recordId, envelope });
+      groups.set(key, group);
+    }
+  }
+  for (const { patient, configVersion, keys } of groups.values()) {
+    for (let i = 0; i < keys.length; i += MAX_KEYS_PER_TX) {
+      await chain.write(emergencyWriteAbi(chain), "postKeys", [patient, configVersion, keys.slice(i, i + MAX_KEYS_PER_TX)]);
+    }
+  }
 }
 
 async function existingMatches(chain: CaduceusChain, p: PreparedRecord): Promise<boolean> {
