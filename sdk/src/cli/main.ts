@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { CaduceusError } from "../errors.ts";
 import { accessCommand, ACCESS_HELP } from "./commands/access.ts";
 import { auditCommand, AUDIT_HELP } from "./commands/audit.ts";
+import { emergencyCommand, EMERGENCY_HELP } from "./commands/emergency.ts";
 import { keysCommand, KEYS_HELP } from "./commands/keys.ts";
 import { recordsCommand, RECORDS_HELP } from "./commands/records.ts";
 import { CliContext, NETWORKS } from "./context.ts";
@@ -22,6 +23,8 @@ Commands:
   audit <recordId> [--post]  check stored ciphertext against the chain; post the outcome
   access policy|request|approve|deny|revoke|deliver|log|read
                              who may read what, for which purpose; key delivery; the access log
+  emergency contacts|request|status|approve|reject|open|close|rotate
+                             emergency contacts, a doctor's request, threshold key release
 
 Options:
   --network <name|chainId>   ${Object.keys(NETWORKS).join(", ")} or a chain id (default localhost);
@@ -34,7 +37,7 @@ Options:
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 integrity failure, 5 unavailable, 6 not permitted.`;
 
-const HELP_BY_COMMAND: Record<string, string> = { keys: KEYS_HELP, records: RECORDS_HELP, audit: AUDIT_HELP, access: ACCESS_HELP };
+const HELP_BY_COMMAND: Record<string, string> = { keys: KEYS_HELP, records: RECORDS_HELP, audit: AUDIT_HELP, access: ACCESS_HELP, emergency: EMERGENCY_HELP };
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -65,6 +68,10 @@ export async function main(argv: string[]): Promise<number> {
         manual: { type: "boolean", default: false },
         id: { type: "string" },
         revoke: { type: "boolean", default: false },
+        doctor: { type: "string" },
+        threshold: { type: "string" },
+        justification: { type: "string" },
+        hours: { type: "string" },
       },
     });
   } catch (error) {
@@ -90,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "records") await recordsCommand(ctx, out, args, values);
     else if (command === "audit") return await auditCommand(ctx, out, args, values);
     else if (command === "access") await accessCommand(ctx, out, args, values);
+    else if (command === "emergency") await emergencyCommand(ctx, out, args, values);
     else throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     return ExitCode.OK;
   } catch (error) {

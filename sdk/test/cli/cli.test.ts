@@ -270,3 +270,70 @@ describe("caduceus access", () => {
     assert.deepEqual(kinds, ["PolicySet", "AccessRequested:Granted", "AccessRequested:Denied", "KeyDelivered", "AccessRevoked"]);
   });
 });
+
+describe("caduceus emergency", () => {
+  it("contacts, request, approvals, open, status, rotate and close, with exit codes", { timeout: 300_000 }, async () => {
+    const patient = lc.accounts.otherPatient.address;
+    const doctor = lc.accounts.doctor.address;
+    const contacts = (["auditor", "relayer", "stranger"] as const).map((r) => lc.accounts[r].address);
+    for (const role of ["otherPatient", "doctor", "auditor", "relayer", "stranger"] as const) {
+      assert.equal((await cli(["keys", "publish"], as(role))).code, 0);
+    }
+    const bundle = bundles.find((b) => b.includes("Cris921")) ?? bundles[0];
+    const upload = await cli(["records", "upload", "--patient", patient, bundle, "--json"], as("hospital"));
+    assert.equal(upload.code, 0, upload.stderr);
+    const recordIds = await lc.as(lc.accounts.otherPatient).listRecordIds(patient);
+
+    const tooHigh = await cli(["emergency", "contacts", "set", contacts.join(","), "--threshold", "4"], as("otherPatient"));
+    assert.equal(tooHigh.code, 2);
+    assert.match(tooHigh.stderr, /threshold must be between 2 and the number of contacts \(3\)/);
+    const set = await cli(["emergency", "contacts", "set", contacts.join(","), "--threshold", "2", "--json"], as("otherPatient"));
+    assert.equal(set.code, 0, set.stderr);
+    assert.equal(json(set).version, 1);
+    assert.equal(json(set).wrapped, recordIds.length);
+    const show = await cli(["emergency", "contacts", "show", "--patient", patient, "--json"]);
+    assert.equal(show.code, 0, show.stderr);
+    assert.deepEqual(json(show).contacts, contacts);
+
+    const badCode = await cli(["emergency", "request", "--patient", patient, "--justification", "BORED"], as("doctor"));
+    assert.equal(badCode.code, 2);
+    const request = await cli(["emergency", "request", "--patient", patient, "--justification", "unconscious", "--hours", "2", "--json"], as("doctor"));
+    assert.equal(request.code, 0, request.stderr);
+    assert.equal(json(request).round, 1);
+    const out = join(dir, "emergency");
+    const early = await cli(["emergency", "open", "--patient", patient, "--out", out], as("doctor"));
+    assert.equal(early.code, 6);
+    assert.match(early.stderr, /holds no emergency grant in force/);
+
+    const outsider = await cli(["emergency", "approve", "--patient", patient, "--doctor", doctor], as("otherPatient"));
+    assert.equal(outsider.code, 6, "the patient is not their own contact");
+    const first = await cli(["emergency", "approve", "--patient", patient, "--doctor", doctor], as("auditor"));
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /The request is open \(1\/2 approvals\)/);
+    const rejected = await cli(["emergency", "reject", "--patient", patient, "--doctor", doctor], as("relayer"));
+    assert.equal(rejected.code, 0, rejected.stderr);
+    const second = await cli(["emergency", "approve", "--patient", patient, "--doctor", doctor], as("stranger"));
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /The request is granted \(2\/2 approvals\)/);
+
+    const opened = await cli(["emergency", "open", "--patient", patient, "--out", out, "--json"], as("doctor"));
+    assert.equal(opened.code, 0, opened.stderr);
+    const files = json(opened).files as Array<{ recordId: Hex; file: string }>;
+    assert.equal(files.length, recordIds.length);
+    const keys = await deriveIdentity(lc.accounts.otherPatient, lc.deployment.chainId);
+    for (const { recordId, file } of files) {
+      const own = await openRecord({ chain: lc.as(lc.accounts.otherPatient), store: new GatewayContentStore({ url: gateway.url }), recordId, reader: patient, keys });
+      assert.deepEqual(new Uint8Array(await readFile(file)), await collectBytes(own.body), "the doctor reads what the patient reads");
+    }
+    const status = await cli(["emergency", "status", "--patient", patient, "--doctor", doctor, "--json"]);
+    assert.equal(json(status).status, "Granted");
+
+    const rotated = await cli(["emergency", "rotate", "--json"], as("otherPatient"));
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.equal(json(rotated).version, 2);
+    const closed = await cli(["emergency", "close", "--doctor", doctor], as("otherPatient"));
+    assert.equal(closed.code, 0, closed.stderr);
+    const after = await cli(["emergency", "open", "--patient", patient, "--out", join(dir, "again")], as("doctor"));
+    assert.equal(after.code, 6);
+  });
+});

@@ -1,4 +1,3 @@
-import { writeFile, rename, rm } from "node:fs/promises";
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
 import {
   accessLog,
@@ -20,6 +19,7 @@ import {
 } from "../../access/index.ts";
 import { Purpose, Role, type PurposeName, type RoleName } from "../../chain/roles.ts";
 import type { CliContext } from "../context.ts";
+import { writeVerified } from "../files.ts";
 import { UsageError } from "../exit-codes.ts";
 import { progressBar, type Output } from "../output.ts";
 
@@ -257,17 +257,7 @@ async function read(ctx: CliContext, out: Output, recordId: string | undefined, 
   const chain = await ctx.chain(false);
   const reader = (await ctx.account()).address;
   const opened = await openDelivered({ chain, store: await ctx.store(), reader, keys: await ctx.identity(), recordId, purpose: onePurpose(flags.purpose) });
-  // Written to a temporary file and renamed only once every chunk verified.
-  const partial = `${flags.out}.partial`;
-  try {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of opened.body) chunks.push(chunk);
-    await writeFile(partial, chunks);
-    await rename(partial, flags.out);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
+  await writeVerified(flags.out, opened.body);
   out.result(
     { recordId, out: flags.out, mediaType: opened.meta.mediaType, deidentified: opened.deidentified },
     `Wrote ${flags.out} (${opened.meta.mediaType}${opened.deidentified ? ", de-identified copy" : ""}).`,

@@ -1,4 +1,4 @@
-import { open, readFile, rename, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
 import { CaduceusError } from "../../errors.ts";
@@ -6,6 +6,7 @@ import { binaryRecord, detectMediaType, splitBundle, type RecordDraft } from "..
 import { openRecord } from "../../records/open.ts";
 import { prepareRecord, registerPrepared, type PreparedRecord } from "../../records/upload.ts";
 import type { CliContext } from "../context.ts";
+import { writeVerified } from "../files.ts";
 import { UsageError } from "../exit-codes.ts";
 import { UploadJournal } from "../journal.ts";
 import { formatBytes, progressBar, type Output } from "../output.ts";
@@ -124,22 +125,7 @@ async function get(ctx: CliContext, out: Output, recordId: string | undefined, o
   const chain = await ctx.chain(false);
   const account = await ctx.account();
   const opened = await openRecord({ chain, store: await ctx.store(), recordId: recordId as Hex, reader: account.address, keys: await ctx.identity() });
-  // Write to a temporary file and rename only once every chunk and the digest verified.
-  const partial = `${outFile}.partial`;
-  const handle = await open(partial, "w", 0o600);
-  let size = 0;
-  try {
-    for await (const chunk of opened.body) {
-      await handle.write(chunk);
-      size += chunk.length;
-    }
-    await handle.close();
-    await rename(partial, outFile);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(partial, { force: true });
-    throw error;
-  }
+  const size = await writeVerified(outFile, opened.body);
   out.result(
     { recordId, out: outFile, size, mediaType: opened.meta.mediaType, fileName: opened.meta.fileName },
     `Wrote ${outFile} (${formatBytes(size)}, ${opened.meta.mediaType}), verified against the chain.`,
