@@ -10,7 +10,8 @@ import * as Contracts from "./index.js";
 
 declare module "@nomicfoundation/hardhat-ethers/types" {
   interface HardhatEthersHelpers extends HardhatEthersHelpersBase {
-  getContractFactory(name: 'Consortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Consortium__factory>
+  getContractFactory(name: 'ConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ConsentManager__factory>
+getContractFactory(name: 'Consortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Consortium__factory>
 getContractFactory(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.EmergencyAccess__factory>
 getContractFactory(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.KeyRegistry__factory>
 getContractFactory(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.RecordRegistry__factory>
@@ -19,10 +20,11 @@ getContractFactory(name: 'IConsortium', signerOrOptions?: ethers.Signer | Factor
 getContractFactory(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IEmergencyAccess__factory>
 getContractFactory(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IKeyRegistry__factory>
 getContractFactory(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IRecordRegistry__factory>
+getContractFactory(name: 'IResearchPool', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IResearchPool__factory>
 getContractFactory(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC1271Wallet__factory>
-getContractFactory(name: 'ConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ConsentManager__factory>
 
-  getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
+  getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
+getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
 getContractAt(name: 'EmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.EmergencyAccess>
 getContractAt(name: 'KeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.KeyRegistry>
 getContractAt(name: 'RecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.RecordRegistry>
@@ -31,10 +33,11 @@ getContractAt(name: 'IConsortium', address: string | ethers.Addressable, signer?
 getContractAt(name: 'IEmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IEmergencyAccess>
 getContractAt(name: 'IKeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IKeyRegistry>
 getContractAt(name: 'IRecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IRecordRegistry>
+getContractAt(name: 'IResearchPool', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IResearchPool>
 getContractAt(name: 'MockERC1271Wallet', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC1271Wallet>
-getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
 
-  deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
+  deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
+deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
 deployContract(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
@@ -43,10 +46,11 @@ deployContract(name: 'IConsortium', signerOrOptions?: ethers.Signer | DeployCont
 deployContract(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
 deployContract(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
+deployContract(name: 'IResearchPool', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IResearchPool>
 deployContract(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
-deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 
-  deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
+  deployContract(name: 'ConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
+deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
 deployContract(name: 'EmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
@@ -55,8 +59,8 @@ deployContract(name: 'IConsortium', args: any[], signerOrOptions?: ethers.Signer
 deployContract(name: 'IEmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
 deployContract(name: 'IRecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
+deployContract(name: 'IResearchPool', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IResearchPool>
 deployContract(name: 'MockERC1271Wallet', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
-deployContract(name: 'ConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 
     // default types
     getContractFactory(

@@ -6,3 +6,4 @@ export type { IConsortium } from './IConsortium.js';
 export type { IEmergencyAccess } from './IEmergencyAccess.js';
 export type { IKeyRegistry } from './IKeyRegistry.js';
 export type { IRecordRegistry } from './IRecordRegistry.js';
+export type { IResearchPool } from './IResearchPool.js';

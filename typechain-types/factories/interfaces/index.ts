@@ -6,3 +6,4 @@ export { IConsortium__factory } from './IConsortium__factory.js';
 export { IEmergencyAccess__factory } from './IEmergencyAccess__factory.js';
 export { IKeyRegistry__factory } from './IKeyRegistry__factory.js';
 export { IRecordRegistry__factory } from './IRecordRegistry__factory.js';
+export { IResearchPool__factory } from './IResearchPool__factory.js';
