@@ -4,7 +4,14 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 
-const CONTRACTS = ["Consortium", "KeyRegistry", "RecordRegistry", "ConsentManager", "EmergencyAccess"] as const;
+const CONTRACTS = [
+  "Consortium",
+  "KeyRegistry",
+  "RecordRegistry",
+  "ConsentManager",
+  "EmergencyAccess",
+  "ResearchPool",
+] as const;
 const OUT = new URL("../sdk/src/chain/abis.ts", import.meta.url);
 
 const parts = await Promise.all(

@@ -65,6 +65,7 @@ Caduceus local stack is up.
   RecordRegistry  ${contracts.recordRegistry.address}
   ConsentManager  ${contracts.consentManager.address}
   EmergencyAccess ${contracts.emergencyAccess.address}
+  ResearchPool    ${contracts.researchPool.address}
   content store   ${gateway.url} (IPFS trustless gateway: GET /ipfs/{cid}?format=raw|car)
   governance      ${cast.governance}
   demo hospital   ${cast.hospital}

@@ -15,6 +15,7 @@ getContractFactory(name: 'Consortium', signerOrOptions?: ethers.Signer | Factory
 getContractFactory(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.EmergencyAccess__factory>
 getContractFactory(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.KeyRegistry__factory>
 getContractFactory(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.RecordRegistry__factory>
+getContractFactory(name: 'ResearchPool', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ResearchPool__factory>
 getContractFactory(name: 'IConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsentManager__factory>
 getContractFactory(name: 'IConsortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsortium__factory>
 getContractFactory(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IEmergencyAccess__factory>
@@ -22,12 +23,17 @@ getContractFactory(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | Facto
 getContractFactory(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IRecordRegistry__factory>
 getContractFactory(name: 'IResearchPool', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IResearchPool__factory>
 getContractFactory(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC1271Wallet__factory>
+getContractFactory(name: 'MockERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC20__factory>
+getContractFactory(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockFeeOnTransferERC20__factory>
+getContractFactory(name: 'MockForceSend', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockForceSend__factory>
+getContractFactory(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockReentrantReceiver__factory>
 
   getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
 getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
 getContractAt(name: 'EmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.EmergencyAccess>
 getContractAt(name: 'KeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.KeyRegistry>
 getContractAt(name: 'RecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.RecordRegistry>
+getContractAt(name: 'ResearchPool', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ResearchPool>
 getContractAt(name: 'IConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsentManager>
 getContractAt(name: 'IConsortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsortium>
 getContractAt(name: 'IEmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IEmergencyAccess>
@@ -35,12 +41,17 @@ getContractAt(name: 'IKeyRegistry', address: string | ethers.Addressable, signer
 getContractAt(name: 'IRecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IRecordRegistry>
 getContractAt(name: 'IResearchPool', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IResearchPool>
 getContractAt(name: 'MockERC1271Wallet', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC1271Wallet>
+getContractAt(name: 'MockERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC20>
+getContractAt(name: 'MockFeeOnTransferERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockFeeOnTransferERC20>
+getContractAt(name: 'MockForceSend', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockForceSend>
+getContractAt(name: 'MockReentrantReceiver', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockReentrantReceiver>
 
   deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
 deployContract(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
+deployContract(name: 'ResearchPool', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ResearchPool>
 deployContract(name: 'IConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 deployContract(name: 'IConsortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
@@ -48,12 +59,17 @@ deployContract(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | DeployCon
 deployContract(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
 deployContract(name: 'IResearchPool', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IResearchPool>
 deployContract(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
+deployContract(name: 'MockERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
+deployContract(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
+deployContract(name: 'MockForceSend', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
+deployContract(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
 
   deployContract(name: 'ConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
 deployContract(name: 'EmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
+deployContract(name: 'ResearchPool', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ResearchPool>
 deployContract(name: 'IConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 deployContract(name: 'IConsortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IEmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
@@ -61,6 +77,10 @@ deployContract(name: 'IKeyRegistry', args: any[], signerOrOptions?: ethers.Signe
 deployContract(name: 'IRecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
 deployContract(name: 'IResearchPool', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IResearchPool>
 deployContract(name: 'MockERC1271Wallet', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
+deployContract(name: 'MockERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
+deployContract(name: 'MockFeeOnTransferERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
+deployContract(name: 'MockForceSend', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
+deployContract(name: 'MockReentrantReceiver', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
 
     // default types
     getContractFactory(

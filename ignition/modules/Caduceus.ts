@@ -1,10 +1,10 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import KeyRegistryModule from "./KeyRegistry.js";
-import ConsentManagerModule from "./ConsentManager.js";
+import ResearchPoolModule from "./ResearchPool.js";
 
-/** Everything Caduceus deploys; later modules (research) join here. */
+/** Everything Caduceus deploys. */
 export default buildModule("Caduceus", (m) => {
   const { keyRegistry } = m.useModule(KeyRegistryModule);
-  const { consortium, recordRegistry, emergencyAccess, consentManager } = m.useModule(ConsentManagerModule);
-  return { consortium, keyRegistry, recordRegistry, consentManager, emergencyAccess };
+  const { consortium, recordRegistry, emergencyAccess, consentManager, researchPool } = m.useModule(ResearchPoolModule);
+  return { consortium, keyRegistry, recordRegistry, consentManager, emergencyAccess, researchPool };
 });

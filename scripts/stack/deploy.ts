@@ -26,6 +26,7 @@ export async function deployContracts(client: PublicClient): Promise<Deployment[
     recordRegistry: at("RecordRegistry#RecordRegistry"),
     consentManager: at("ConsentManager#ConsentManager"),
     emergencyAccess: at("EmergencyAccess#EmergencyAccess"),
+    researchPool: at("ResearchPool#ResearchPool"),
   };
 }
 

@@ -36,7 +36,7 @@ describe("npm start", () => {
     assert.equal(deployment.chainId, 31337);
     assert.equal(deployment.rpcUrl, "http://127.0.0.1:8545");
     const addresses = Object.values(deployment.contracts).map((c) => c.address);
-    assert.equal(new Set(addresses).size, 5, "five distinct contracts");
+    assert.equal(new Set(addresses).size, 6, "six distinct contracts");
     assert.equal(deployment.services.gateway, "http://127.0.0.1:8180");
   });
 });

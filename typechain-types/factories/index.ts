@@ -8,3 +8,4 @@ export { Consortium__factory } from './Consortium__factory.js';
 export { EmergencyAccess__factory } from './EmergencyAccess__factory.js';
 export { KeyRegistry__factory } from './KeyRegistry__factory.js';
 export { RecordRegistry__factory } from './RecordRegistry__factory.js';
+export { ResearchPool__factory } from './ResearchPool__factory.js';

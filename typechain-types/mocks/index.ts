@@ -2,3 +2,7 @@
 /* tslint:disable */
 /* eslint-disable */
 export type { MockERC1271Wallet } from './MockERC1271Wallet.js';
+export type { MockERC20 } from './MockERC20.js';
+export type { MockFeeOnTransferERC20 } from './MockFeeOnTransferERC20.js';
+export type { MockForceSend } from './MockForceSend.js';
+export type { MockReentrantReceiver } from './MockReentrantReceiver.js';

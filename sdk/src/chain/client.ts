@@ -13,7 +13,14 @@ import {
   type WalletClient,
 } from "viem";
 import { CaduceusError } from "../errors.ts";
-import { consentManagerAbi, consortiumAbi, emergencyAccessAbi, keyRegistryAbi, recordRegistryAbi } from "./abis.ts";
+import {
+  consentManagerAbi,
+  consortiumAbi,
+  emergencyAccessAbi,
+  keyRegistryAbi,
+  recordRegistryAbi,
+  researchPoolAbi,
+} from "./abis.ts";
 import type { Deployment } from "./deployments.ts";
 import { toChainError, WrongNetworkError } from "./errors.ts";
 
@@ -105,6 +112,10 @@ export class CaduceusChain {
 
   get emergencyAccess() {
     return { address: this.deployment.contracts.emergencyAccess.address, abi: emergencyAccessAbi } as const;
+  }
+
+  get researchPool() {
+    return { address: this.deployment.contracts.researchPool.address, abi: researchPoolAbi } as const;
   }
 
   /** The account that signs writes. */

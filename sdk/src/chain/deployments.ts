@@ -21,6 +21,7 @@ export interface Deployment {
     recordRegistry: DeployedContract;
     consentManager: DeployedContract;
     emergencyAccess: DeployedContract;
+    researchPool: DeployedContract;
   };
   /** Local services started with the chain (the content gateway, …), by name. */
   services: Record<string, string>;
@@ -32,7 +33,14 @@ export class DeploymentError extends CaduceusError {
   }
 }
 
-const CONTRACT_KEYS = ["consortium", "keyRegistry", "recordRegistry", "consentManager", "emergencyAccess"] as const;
+const CONTRACT_KEYS = [
+  "consortium",
+  "keyRegistry",
+  "recordRegistry",
+  "consentManager",
+  "emergencyAccess",
+  "researchPool",
+] as const;
 
 /** Validates a parsed deployments file, naming the first field that is wrong. */
 export function parseDeployment(json: unknown, source = "deployment"): Deployment {

@@ -1,7 +1,7 @@
 /**
  * A real Hardhat node for the client library's tests: started on a free loopback port from the
  * repository root, with the contracts deployed from the compiled artifacts and a small consortium
- * (governance, one hospital with a doctor, an auditor). Every test file gets its own chain.
+ * (governance, one hospital with a doctor, an auditor, a verified researcher). Every test file gets its own chain.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -34,7 +34,10 @@ export interface LocalChain {
   deployment: Deployment;
   publicClient: PublicClient;
   /** Development accounts by role; private keys are Hardhat's public test keys. */
-  accounts: Record<"governance" | "hospital" | "doctor" | "auditor" | "patient" | "otherPatient" | "stranger" | "relayer", PrivateKeyAccount>;
+  accounts: Record<
+    "governance" | "hospital" | "doctor" | "auditor" | "patient" | "otherPatient" | "stranger" | "relayer" | "researcher",
+    PrivateKeyAccount
+  >;
   privateKeys: Record<keyof LocalChain["accounts"], Hex>;
   /** A CaduceusChain acting as `account`. */
   as(account: PrivateKeyAccount): CaduceusChain;
@@ -90,7 +93,17 @@ export async function startLocalChain(): Promise<LocalChain> {
   const publicClient = createPublicClient({ chain: hardhat, transport: http(url) }) as PublicClient;
   await waitForRpc(publicClient, node, () => log);
 
-  const roles = ["governance", "hospital", "doctor", "auditor", "patient", "otherPatient", "stranger", "relayer"] as const;
+  const roles = [
+    "governance",
+    "hospital",
+    "doctor",
+    "auditor",
+    "patient",
+    "otherPatient",
+    "stranger",
+    "relayer",
+    "researcher",
+  ] as const;
   const privateKeys = {} as LocalChain["privateKeys"];
   const accounts = {} as LocalChain["accounts"];
   roles.forEach((role, i) => {
@@ -119,6 +132,7 @@ export async function startLocalChain(): Promise<LocalChain> {
   const emergencyLimits = { maxGrantDuration: 24 * 3600, approvalWindow: 2 * 3600, cooldown: 600 };
   const emergencyAccess = await deploy("EmergencyAccess", [consortium, recordRegistry, 0, emergencyLimits]);
   const consentManager = await deploy("ConsentManager", [consortium, recordRegistry, emergencyAccess]);
+  const researchPool = await deploy("ResearchPool", [consortium, recordRegistry, consentManager]);
   const deployment: Deployment = {
     chainId: hardhat.id,
     rpcUrl: url,
@@ -128,6 +142,7 @@ export async function startLocalChain(): Promise<LocalChain> {
       recordRegistry: { address: recordRegistry, deployBlock: 0 },
       consentManager: { address: consentManager, deployBlock: 0 },
       emergencyAccess: { address: emergencyAccess, deployBlock: 0 },
+      researchPool: { address: researchPool, deployBlock: 0 },
     },
     services: {},
   };
@@ -139,6 +154,7 @@ export async function startLocalChain(): Promise<LocalChain> {
   await send(accounts.governance, "admitHospital", [accounts.hospital.address, "Test Hospital", "0x"]);
   await send(accounts.hospital, "addStaff", [accounts.doctor.address]);
   await send(accounts.governance, "grantRole", [keccak256(toBytes("caduceus.role.AUDITOR")), accounts.auditor.address]);
+  await send(accounts.governance, "grantRole", [keccak256(toBytes("caduceus.role.RESEARCHER")), accounts.researcher.address]);
 
   return {
     url,

@@ -2,3 +2,7 @@
 /* tslint:disable */
 /* eslint-disable */
 export { MockERC1271Wallet__factory } from './MockERC1271Wallet__factory.js';
+export { MockERC20__factory } from './MockERC20__factory.js';
+export { MockFeeOnTransferERC20__factory } from './MockFeeOnTransferERC20__factory.js';
+export { MockForceSend__factory } from './MockForceSend__factory.js';
+export { MockReentrantReceiver__factory } from './MockReentrantReceiver__factory.js';
