@@ -1,0 +1,587 @@
+/**
+ * The embedded query backend: every answer is folded from the contracts' events, read from the
+ * node with ranged `eth_getLogs` calls from each contract's deploy block. Filters use the indexed
+ * topics (a patient's events are asked for by patient), so the node's log index does the
+ * selecting. Statuses that time changes (expired grants, requests, failed studies) are read at the
+ * block the query started from, like the contracts' views.
+ */
+import { decodeEventLog, toEventSelector, type AbiEvent, type Address, type Hex, type PublicClient } from "viem";
+import { decodeAccessLogEntry } from "../access/log.ts";
+import { consentManagerAbi, consortiumAbi, emergencyAccessAbi, recordRegistryAbi } from "../chain/abis.ts";
+import type { CaduceusChain } from "../chain/client.ts";
+import type { Deployment } from "../chain/deployments.ts";
+import { EMERGENCY_STATUS, Justification, type JustificationName } from "../chain/emergency.ts";
+import { toChainError } from "../chain/errors.ts";
+import { purposeNames, type PurposeName } from "../chain/roles.ts";
+import { recordCategoryName } from "../fhir/categories.ts";
+import { addressTopic, byPosition, LogReader, type LogFilter, type LogReaderOptions, type RawLog } from "./logs.ts";
+import {
+  pageSize,
+  type Dashboard,
+  type DashboardOptions,
+  type DataContribution,
+  type EmergencyContactsConfig,
+  type EmergencyLogEntry,
+  type EmergencyOverview,
+  type EmergencyRequestSummary,
+  type EventRef,
+  type GrantsAndPolicies,
+  type GrantSummary,
+  type HospitalStaff,
+  type LogEntry,
+  type Page,
+  type PageRequest,
+  type PatientRecord,
+  type PolicyView,
+  type QueryBackend,
+  type RecordVersion,
+  type ResearcherOverview,
+  type Study,
+} from "./types.ts";
+
+const ZERO32: Hex = `0x${"00".repeat(32)}`;
+const purposeName = (code: number): PurposeName => purposeNames(1n << BigInt(code))[0];
+const JUSTIFICATION_NAMES = Object.fromEntries(
+  Object.entries(Justification).map(([name, code]) => [code, name]),
+) as Record<number, JustificationName>;
+
+/** The block a query reads at. */
+interface Head {
+  number: bigint;
+  timestamp: number;
+}
+
+/** Event refs waiting for their block's time, filled in one round of `eth_getBlockByNumber`. */
+class Stamps {
+  private readonly waiting: EventRef[] = [];
+  ref(log: RawLog): EventRef {
+    const ref = {
+      blockNumber: log.blockNumber,
+      logIndex: log.logIndex,
+      transactionHash: log.transactionHash,
+      timestamp: log.blockTimestamp ?? -1,
+    };
+    if (log.blockTimestamp === undefined) this.waiting.push(ref);
+    return ref;
+  }
+  async fill(times: (blocks: bigint[]) => Promise<Map<bigint, number>>): Promise<void> {
+    const known = await times([...new Set(this.waiting.map((r) => r.blockNumber))]);
+    for (const ref of this.waiting) ref.timestamp = known.get(ref.blockNumber)!;
+    this.waiting.length = 0;
+  }
+}
+
+export interface RpcQueryOptions extends LogReaderOptions {
+  /** Concurrent block-header reads when stamping event times (default 8). */
+  headerConcurrency?: number;
+}
+
+export class RpcQueryBackend implements QueryBackend {
+  readonly kind = "rpc";
+  private readonly logs: LogReader;
+  private readonly blockTimes = new Map<bigint, number>();
+  private readonly headerConcurrency: number;
+
+  constructor(
+    readonly deployment: Deployment,
+    readonly client: PublicClient,
+    options: RpcQueryOptions = {},
+  ) {
+    this.logs = new LogReader(client, options);
+    this.headerConcurrency = options.headerConcurrency ?? 8;
+  }
+
+  static fromChain(chain: CaduceusChain, options?: RpcQueryOptions): RpcQueryBackend {
+    return new RpcQueryBackend(chain.deployment, chain.publicClient, options);
+  }
+
+  // ── queries ────────────────────────────────────────────────────────────────────────────────
+
+  async records(patient: Address): Promise<PatientRecord[]> {
+    const head = await this.head();
+    const stamps = new Stamps();
+    const records = foldRecords(await this.recordLogs(patient, head), stamps);
+    await this.stamp(stamps);
+    return records;
+  }
+
+  async grantsAndPolicies(patient: Address): Promise<GrantsAndPolicies> {
+    const head = await this.head();
+    const stamps = new Stamps();
+    const result = foldConsent(await this.patientLogs(patient, head, "consentManager"), head, stamps);
+    await this.stamp(stamps);
+    return result;
+  }
+
+  async accessLog(patient: Address, page?: PageRequest): Promise<Page<LogEntry>> {
+    const first = pageSize(page);
+    const head = await this.head();
+    const before = page?.cursor ? parseCursor(page.cursor) : undefined;
+    const isBefore = (log: RawLog) => !before || byPosition(log, before) < 0;
+    const found = await this.logs.backward(
+      {
+        address: [this.address("consentManager"), this.address("emergencyAccess")],
+        topics: [[...CONSENT_LOG_TOPICS, ...EMERGENCY_LOG_TOPICS], addressTopic(patient)],
+        fromBlock: this.fromBlock("consentManager", "emergencyAccess"),
+        toBlock: before ? before.blockNumber : head.number,
+      },
+      (logs) => logs.filter(isBefore).length > first,
+    );
+    const entries = found.filter(isBefore).flatMap((log) => this.logEntry(log) ?? []);
+    return this.logPage(entries, first);
+  }
+
+  async emergency(patient: Address): Promise<EmergencyOverview> {
+    const head = await this.head();
+    const stamps = new Stamps();
+    const result = foldEmergency(await this.patientLogs(patient, head, "emergencyAccess"), head, stamps);
+    await this.stamp(stamps);
+    return result;
+  }
+
+  async hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined> {
+    const head = await this.head();
+    const logs = await this.logs.all({
+      address: this.address("consortium"),
+      topics: [null, addressTopic(hospital)],
+      fromBlock: this.fromBlock("consortium"),
+      toBlock: head.number,
+    });
+    const stamps = new Stamps();
+    let result: HospitalStaff | undefined;
+    const staff = new Map<Address, EventRef>();
+    for (const log of logs) {
+      const event = decodeEventLog({ abi: consortiumAbi, data: log.data, topics: log.topics });
+      switch (event.eventName) {
+        case "HospitalAdmitted":
+          result = {
+            hospital: event.args.hospital,
+            hospitalId: event.args.hospitalId,
+            name: event.args.name,
+            suspended: false,
+            admitted: stamps.ref(log),
+            staff: [],
+          };
+          break;
+        case "HospitalSuspended":
+        case "HospitalReinstated":
+          if (result) result.suspended = event.eventName === "HospitalSuspended";
+          break;
+        case "StaffAdded":
+          staff.set(event.args.staff, stamps.ref(log));
+          break;
+        case "StaffRemoved":
+          staff.delete(event.args.staff);
+          break;
+      }
+    }
+    if (!result) return undefined;
+    result.staff = [...staff].map(([account, added]) => ({ account, added }));
+    await this.stamp(stamps);
+    return result;
+  }
+
+  async dashboard(patient: Address, options: DashboardOptions = {}): Promise<Dashboard> {
+    const head = await this.head();
+    const stamps = new Stamps();
+    const [recordLogs, consentLogs, emergencyLogs] = await Promise.all([
+      this.recordLogs(patient, head),
+      this.patientLogs(patient, head, "consentManager"),
+      this.patientLogs(patient, head, "emergencyAccess"),
+    ]);
+    const records = foldRecords(recordLogs, stamps);
+    const { policies, grants } = foldConsent(consentLogs, head, stamps);
+    const emergency = foldEmergency(emergencyLogs, head, stamps);
+    const entries = [...consentLogs, ...emergencyLogs]
+      .sort(byPosition)
+      .reverse()
+      .flatMap((log) => this.logEntry(log) ?? []);
+    const log = this.logPage(entries, pageSize({ first: options.logPageSize }, 20));
+    const research = { contributions: [] as DataContribution[], studies: [] as Study[] };
+    await this.stamp(stamps);
+    return {
+      patient,
+      asOf: { blockNumber: head.number, timestamp: head.timestamp },
+      records,
+      policies,
+      grants,
+      log: await log,
+      emergency,
+      research,
+      counts: {
+        records: records.length,
+        versions: recordLogs.length,
+        accessEvents: entries.length,
+        keyDeliveries: entries.filter((e) => e.kind === "KeyDelivered").length,
+        contributions: research.contributions.length,
+      },
+    };
+  }
+
+  async studies(_page?: PageRequest): Promise<Page<Study>> {
+    throw new Error("research pool not wired yet");
+  }
+  async study(_studyId: bigint): Promise<Study | undefined> {
+    throw new Error("research pool not wired yet");
+  }
+  async researcher(_researcher: Address): Promise<ResearcherOverview> {
+    throw new Error("research pool not wired yet");
+  }
+  async contributions(_patient: Address): Promise<DataContribution[]> {
+    throw new Error("research pool not wired yet");
+  }
+
+  // ── plumbing ───────────────────────────────────────────────────────────────────────────────
+
+  private address(name: keyof Deployment["contracts"]): Address {
+    return this.deployment.contracts[name].address;
+  }
+
+  private fromBlock(...names: (keyof Deployment["contracts"])[]): bigint {
+    return BigInt(Math.min(...names.map((name) => this.deployment.contracts[name].deployBlock)));
+  }
+
+  private async head(): Promise<Head> {
+    try {
+      const block = await this.client.getBlock({ blockTag: "latest" });
+      this.blockTimes.set(block.number, Number(block.timestamp));
+      return { number: block.number, timestamp: Number(block.timestamp) };
+    } catch (error) {
+      throw toChainError(error);
+    }
+  }
+
+  private recordLogs(patient: Address, head: Head): Promise<RawLog[]> {
+    return this.logs.all({
+      address: this.address("recordRegistry"),
+      topics: [RECORD_REGISTERED, null, addressTopic(patient)],
+      fromBlock: this.fromBlock("recordRegistry"),
+      toBlock: head.number,
+    });
+  }
+
+  /** Every event of `contract` whose first indexed argument is `patient`, oldest first. */
+  private patientLogs(patient: Address, head: Head, contract: "consentManager" | "emergencyAccess"): Promise<RawLog[]> {
+    const filter: LogFilter = {
+      address: this.address(contract),
+      topics: [null, addressTopic(patient)],
+      fromBlock: this.fromBlock(contract),
+      toBlock: head.number,
+    };
+    return this.logs.all(filter);
+  }
+
+  private logEntry(log: RawLog): Omit<LogEntry, "timestamp"> | undefined {
+    return log.address.toLowerCase() === this.address("consentManager").toLowerCase()
+      ? decodeAccessLogEntry(log)
+      : decodeEmergencyLogEntry(log);
+  }
+
+  /** The first `first` of `entries` (newest first) with their block times, and a cursor if more follow. */
+  private async logPage(entries: Omit<LogEntry, "timestamp">[], first: number): Promise<Page<LogEntry>> {
+    const items = entries.slice(0, first);
+    const times = await this.blockTimestamps(items.map((e) => e.blockNumber));
+    const page: Page<LogEntry> = {
+      items: items.map((e) => ({ ...e, timestamp: times.get(e.blockNumber)! }) as LogEntry),
+    };
+    if (entries.length > first) page.cursor = formatCursor(items[items.length - 1]);
+    return page;
+  }
+
+  private stamp(stamps: Stamps): Promise<void> {
+    return stamps.fill((blocks) => this.blockTimestamps(blocks));
+  }
+
+  /** Block times, each header read once per backend (blocks below the head do not change). */
+  private async blockTimestamps(blocks: bigint[]): Promise<Map<bigint, number>> {
+    const missing = [...new Set(blocks)].filter((b) => !this.blockTimes.has(b));
+    for (let i = 0; i < missing.length; i += this.headerConcurrency) {
+      await Promise.all(
+        missing.slice(i, i + this.headerConcurrency).map(async (blockNumber) => {
+          try {
+            const block = await this.client.getBlock({ blockNumber });
+            this.blockTimes.set(blockNumber, Number(block.timestamp));
+          } catch (error) {
+            throw toChainError(error);
+          }
+        }),
+      );
+    }
+    return this.blockTimes;
+  }
+}
+
+// ── topics ───────────────────────────────────────────────────────────────────────────────────
+
+/** The topic of event `name` in `abi`. */
+function topicOf(abi: readonly { type: string; name?: string }[], name: string): Hex {
+  const event = abi.find((item): item is AbiEvent => item.type === "event" && item.name === name);
+  if (!event) throw new Error(`event ${name} is not in the ABI`);
+  return toEventSelector(event);
+}
+
+const RECORD_REGISTERED = topicOf(recordRegistryAbi, "RecordRegistered");
+const CONSENT_LOG_TOPICS = [
+  "PolicySet",
+  "PolicyRevoked",
+  "AccessRequested",
+  "AccessDecided",
+  "AccessRevoked",
+  "AccessShared",
+  "KeyDelivered",
+].map((name) => topicOf(consentManagerAbi, name));
+const EMERGENCY_LOG_TOPICS = ["EmergencyRequested", "EmergencyGranted", "EmergencyClosed"].map((name) =>
+  topicOf(emergencyAccessAbi, name),
+);
+
+// ── cursors ──────────────────────────────────────────────────────────────────────────────────
+
+/** A log-page cursor: the position of the last entry returned; the next page starts below it. */
+function formatCursor(position: { blockNumber: bigint; logIndex: number }): string {
+  return `${position.blockNumber}.${position.logIndex}`;
+}
+
+function parseCursor(cursor: string): { blockNumber: bigint; logIndex: number } {
+  const match = /^(\d+)\.(\d+)$/.exec(cursor);
+  if (!match) throw new RangeError(`not an access-log cursor of this backend: ${cursor}`);
+  return { blockNumber: BigInt(match[1]), logIndex: Number(match[2]) };
+}
+
+// ── folds ────────────────────────────────────────────────────────────────────────────────────
+
+function decodeEmergencyLogEntry(log: RawLog): EmergencyLogEntry | undefined {
+  const event = decodeEventLog({ abi: emergencyAccessAbi, data: log.data, topics: log.topics });
+  const at = { blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex };
+  switch (event.eventName) {
+    case "EmergencyRequested":
+      return {
+        ...at,
+        kind: event.eventName,
+        doctor: event.args.doctor,
+        round: event.args.round,
+        justification: JUSTIFICATION_NAMES[event.args.justification],
+        approveBy: event.args.approveBy,
+      };
+    case "EmergencyGranted":
+      return {
+        ...at,
+        kind: event.eventName,
+        doctor: event.args.doctor,
+        round: event.args.round,
+        expiresAt: event.args.expiresAt,
+      };
+    case "EmergencyClosed":
+      return {
+        ...at,
+        kind: event.eventName,
+        doctor: event.args.doctor,
+        round: event.args.round,
+        status: EMERGENCY_STATUS[event.args.status],
+        by: event.args.by,
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** `RecordRegistered` logs of one patient (oldest first) as records with their versions. */
+function foldRecords(logs: RawLog[], stamps: Stamps): PatientRecord[] {
+  const versions = new Map<Hex, RecordVersion>();
+  for (const log of logs) {
+    const { args } = decodeEventLog({
+      abi: recordRegistryAbi,
+      eventName: "RecordRegistered",
+      data: log.data,
+      topics: log.topics,
+    });
+    const previous = args.previousVersion === ZERO32 ? null : args.previousVersion;
+    const before = previous ? versions.get(previous) : undefined;
+    const version: RecordVersion = {
+      recordId: args.recordId,
+      patient: args.patient,
+      provider: args.provider,
+      hospitalId: args.hospitalId,
+      patientAuthored: args.hospitalId === 0,
+      cid: args.cid,
+      contentDigest: args.contentDigest,
+      category: recordCategoryName(args.category),
+      version: before ? before.version + 1 : 1,
+      previousVersion: previous,
+      nextVersion: null,
+      registered: stamps.ref(log),
+    };
+    if (before) before.nextVersion = version.recordId;
+    versions.set(version.recordId, version);
+  }
+  const records: PatientRecord[] = [];
+  for (const first of versions.values()) {
+    if (first.previousVersion) continue;
+    const chain = [first];
+    for (let next = first.nextVersion; next; next = versions.get(next)!.nextVersion) chain.push(versions.get(next)!);
+    records.push({ latest: chain[chain.length - 1], versions: chain });
+  }
+  return records.sort((a, b) => byPosition(b.latest.registered, a.latest.registered));
+}
+
+/** ConsentManager logs of one patient (oldest first) as its policies and grants. */
+function foldConsent(logs: RawLog[], head: Head, stamps: Stamps): GrantsAndPolicies {
+  const policies = new Map<Hex, Omit<PolicyView, "set" | "revoked"> & { set: RawLog; revoked?: RawLog }>();
+  const grants = new Map<string, Omit<GrantSummary, "updated"> & { updated: RawLog }>();
+  for (const log of logs) {
+    const event = decodeEventLog({ abi: consentManagerAbi, data: log.data, topics: log.topics });
+    switch (event.eventName) {
+      case "PolicySet": {
+        const terms = { ...event.args.terms };
+        policies.set(event.args.policyId, {
+          policyId: event.args.policyId,
+          version: event.args.version,
+          active: true,
+          terms,
+          purposes: purposeNames(terms.purposes),
+          set: log,
+        });
+        break;
+      }
+      case "PolicyRevoked": {
+        const policy = policies.get(event.args.policyId);
+        if (policy) Object.assign(policy, { active: false, revoked: log });
+        break;
+      }
+      case "AccessRequested": {
+        const { requester, purpose, rights, outcome, expiresAt, policyId } = event.args;
+        if (outcome === 2) break; // Denied: logged, the stored grant is untouched
+        grants.set(`${requester}:${purpose}`, {
+          grantee: requester,
+          purpose: purposeName(purpose),
+          status: outcome === 0 ? "Active" : "Pending",
+          rights,
+          expiresAt,
+          policyId,
+          updated: log,
+        });
+        break;
+      }
+      case "AccessDecided": {
+        const grant = grants.get(`${event.args.requester}:${event.args.purpose}`);
+        if (grant) Object.assign(grant, { status: event.args.approved ? "Active" : "Denied", updated: log });
+        break;
+      }
+      case "AccessRevoked": {
+        const grant = grants.get(`${event.args.grantee}:${event.args.purpose}`);
+        if (grant) Object.assign(grant, { status: "Revoked", updated: log });
+        break;
+      }
+      case "AccessShared": {
+        const { recipient, sharer, purpose, expiresAt } = event.args;
+        grants.set(`${recipient}:${purpose}`, {
+          grantee: recipient,
+          purpose: purposeName(purpose),
+          status: "Active",
+          rights: 1,
+          expiresAt,
+          sharedBy: sharer,
+          updated: log,
+        });
+        break;
+      }
+    }
+  }
+  const newestFirst = <T extends { updated?: RawLog; set?: RawLog; revoked?: RawLog }>(a: T, b: T) =>
+    byPosition((b.revoked ?? b.updated ?? b.set)!, (a.revoked ?? a.updated ?? a.set)!);
+  return {
+    policies: [...policies.values()]
+      .sort(newestFirst)
+      .map(({ set, revoked, ...p }) => ({
+        ...p,
+        set: stamps.ref(set),
+        ...(revoked ? { revoked: stamps.ref(revoked) } : {}),
+      })),
+    grants: [...grants.values()].sort(newestFirst).map((g) => ({
+      ...g,
+      status: (g.status === "Active" || g.status === "Pending") && g.expiresAt <= head.timestamp ? "Expired" : g.status,
+      updated: stamps.ref(g.updated),
+    })),
+  };
+}
+
+/** EmergencyAccess logs of one patient (oldest first) as its configurations and requests. */
+function foldEmergency(logs: RawLog[], head: Head, stamps: Stamps): EmergencyOverview {
+  const configs = new Map<number, EmergencyContactsConfig>();
+  const requests = new Map<string, EmergencyRequestSummary>();
+  for (const log of logs) {
+    const event = decodeEventLog({ abi: emergencyAccessAbi, data: log.data, topics: log.topics });
+    const key = "doctor" in event.args && "round" in event.args ? `${event.args.doctor}:${event.args.round}` : "";
+    const request = requests.get(key);
+    switch (event.eventName) {
+      case "ContactsProposed":
+        configs.set(event.args.version, {
+          version: event.args.version,
+          contacts: [...event.args.contacts],
+          threshold: event.args.threshold,
+          sharesCid: event.args.sharesCid,
+          activatesAt: event.args.activatesAt,
+          cancelled: false,
+          proposed: stamps.ref(log),
+        });
+        break;
+      case "ContactsChangeCancelled": {
+        const config = configs.get(event.args.version);
+        if (config) config.cancelled = true;
+        break;
+      }
+      case "EmergencyRequested":
+        requests.set(key, {
+          doctor: event.args.doctor,
+          round: event.args.round,
+          configVersion: event.args.configVersion,
+          justification: JUSTIFICATION_NAMES[event.args.justification],
+          noteCid: event.args.noteCid === "0x" ? null : event.args.noteCid,
+          duration: event.args.duration,
+          approveBy: event.args.approveBy,
+          status: "Open",
+          votes: [],
+          approvals: 0,
+          rejections: 0,
+          requested: stamps.ref(log),
+        });
+        break;
+      case "EmergencyApproved":
+      case "EmergencyRejected":
+        if (!request) break;
+        request.votes.push({
+          contact: event.args.contact,
+          approved: event.eventName === "EmergencyApproved",
+          at: stamps.ref(log),
+        });
+        if (event.eventName === "EmergencyApproved") request.approvals++;
+        else request.rejections++;
+        break;
+      case "EmergencyGranted":
+        if (request)
+          Object.assign(request, { status: "Granted", expiresAt: event.args.expiresAt, granted: stamps.ref(log) });
+        break;
+      case "EmergencyClosed":
+        if (request)
+          Object.assign(request, {
+            status: EMERGENCY_STATUS[event.args.status],
+            closedBy: event.args.by,
+            closed: stamps.ref(log),
+          });
+        break;
+    }
+  }
+  for (const request of requests.values()) {
+    if (request.status === "Open" && head.timestamp >= request.approveBy) request.status = "Expired";
+    if (request.status === "Granted" && head.timestamp >= request.expiresAt!) request.status = "Expired";
+  }
+  const all = [...configs.values()].sort((a, b) => b.version - a.version);
+  const live = all.filter((c) => !c.cancelled);
+  const current = live.find((c) => c.activatesAt <= head.timestamp);
+  const pending = live.find((c) => c.activatesAt > head.timestamp && c.version > (current?.version ?? 0));
+  return {
+    ...(current ? { current } : {}),
+    ...(pending ? { pending } : {}),
+    configs: all,
+    requests: [...requests.values()].sort((a, b) => byPosition(b.requested, a.requested)),
+  };
+}
