@@ -1,0 +1,192 @@
+// EmergencyAccess: contact configurations, doctors' requests, contacts' votes, emergency grants,
+// record keys wrapped to the emergency key, and governance's limits.
+import { Address, BigInt, Bytes } from "@graphprotocol/graph-ts";
+import {
+  ContactsChangeCancelled,
+  ContactsProposed,
+  EmergencyApproved,
+  EmergencyClosed,
+  EmergencyGranted,
+  EmergencyKeyPosted,
+  EmergencyLimitsSet,
+  EmergencyRejected,
+  EmergencyRequested,
+} from "../../generated/EmergencyAccess/EmergencyAccess";
+import {
+  EmergencyConfig,
+  EmergencyContact,
+  EmergencyKey,
+  EmergencyLimitsChange,
+  EmergencyRequest,
+  EmergencyVote,
+} from "../../generated/schema";
+import { ensureAccount, ensurePatient, eventId } from "../helpers";
+
+/** contracts/types/Emergency.sol `EmergencyStatus`, in order (only REJECTED and CANCELLED are ever emitted). */
+const STATUSES = ["NONE", "OPEN", "GRANTED", "REJECTED", "CANCELLED", "EXPIRED"];
+
+function configId(patient: Address, version: BigInt): Bytes {
+  return patient.concatI32(version.toI32());
+}
+
+function requestId(patient: Address, doctor: Address, round: BigInt): Bytes {
+  return patient.concat(doctor).concatI32(round.toI32());
+}
+
+export function handleContactsProposed(event: ContactsProposed): void {
+  const params = event.params;
+  const patient = ensurePatient(params.patient);
+  const config = new EmergencyConfig(configId(params.patient, params.version));
+  config.patient = patient.id;
+  config.version = params.version.toI32();
+  config.threshold = params.threshold;
+  config.sharesCid = params.sharesCid;
+  config.activatesAt = params.activatesAt;
+  config.proposedAt = event.block.timestamp;
+  config.cancelled = false;
+  config.transactionHash = event.transaction.hash;
+  config.save();
+
+  // A proposal still waiting for its delay is replaced by this one and never takes effect.
+  if (params.version.gt(BigInt.fromI32(1))) {
+    const latest = EmergencyConfig.load(configId(params.patient, params.version.minus(BigInt.fromI32(1))));
+    if (latest != null) {
+      if (!latest.cancelled) {
+        if (latest.activatesAt.gt(event.block.timestamp)) {
+          latest.replacedBy = config.id;
+          latest.save();
+        }
+      }
+    }
+  }
+  patient.latestEmergencyConfig = config.id;
+  patient.save();
+
+  const contacts = params.contacts;
+  for (let i = 0; i < contacts.length; i++) {
+    ensureAccount(contacts[i]);
+    const seat = new EmergencyContact(config.id.concat(contacts[i]));
+    seat.config = config.id;
+    seat.patient = patient.id;
+    seat.contact = contacts[i];
+    seat.index = i;
+    seat.save();
+  }
+}
+
+export function handleContactsChangeCancelled(event: ContactsChangeCancelled): void {
+  const config = EmergencyConfig.load(configId(event.params.patient, event.params.version));
+  if (config == null) return; // cannot happen: only a proposed configuration can be cancelled
+  config.cancelled = true;
+  config.cancelledAt = event.block.timestamp;
+  config.save();
+}
+
+export function handleEmergencyRequested(event: EmergencyRequested): void {
+  const params = event.params;
+  ensurePatient(params.patient);
+  ensureAccount(params.doctor);
+  const request = new EmergencyRequest(requestId(params.patient, params.doctor, params.round));
+  request.patient = params.patient;
+  request.doctor = params.doctor;
+  request.round = params.round.toI32();
+  request.config = configId(params.patient, params.configVersion);
+  request.justification = params.justification;
+  request.noteCid = params.noteCid;
+  request.duration = params.duration;
+  request.approveBy = params.approveBy;
+  request.status = "OPEN";
+  request.approvals = 0;
+  request.rejections = 0;
+  request.requestedAt = event.block.timestamp;
+  request.transactionHash = event.transaction.hash;
+  request.save();
+}
+
+export function handleEmergencyApproved(event: EmergencyApproved): void {
+  const params = event.params;
+  const id = requestId(params.patient, params.doctor, params.round);
+  const request = EmergencyRequest.load(id);
+  if (request != null) {
+    request.approvals = request.approvals + 1;
+    request.save();
+  }
+  ensureAccount(params.contact);
+  const vote = new EmergencyVote(eventId(event));
+  vote.request = id;
+  vote.patient = params.patient;
+  vote.doctor = params.doctor;
+  vote.contact = params.contact;
+  vote.approved = true;
+  vote.share = params.share;
+  vote.blockNumber = event.block.number;
+  vote.blockTimestamp = event.block.timestamp;
+  vote.transactionHash = event.transaction.hash;
+  vote.save();
+}
+
+export function handleEmergencyRejected(event: EmergencyRejected): void {
+  const params = event.params;
+  const id = requestId(params.patient, params.doctor, params.round);
+  const request = EmergencyRequest.load(id);
+  if (request != null) {
+    request.rejections = request.rejections + 1;
+    request.save();
+  }
+  ensureAccount(params.contact);
+  const vote = new EmergencyVote(eventId(event));
+  vote.request = id;
+  vote.patient = params.patient;
+  vote.doctor = params.doctor;
+  vote.contact = params.contact;
+  vote.approved = false;
+  vote.blockNumber = event.block.number;
+  vote.blockTimestamp = event.block.timestamp;
+  vote.transactionHash = event.transaction.hash;
+  vote.save();
+}
+
+export function handleEmergencyGranted(event: EmergencyGranted): void {
+  const request = EmergencyRequest.load(requestId(event.params.patient, event.params.doctor, event.params.round));
+  if (request == null) return; // cannot happen: only an open request is granted
+  request.status = "GRANTED";
+  request.expiresAt = event.params.expiresAt;
+  request.grantedAt = event.block.timestamp;
+  request.save();
+}
+
+export function handleEmergencyClosed(event: EmergencyClosed): void {
+  const request = EmergencyRequest.load(requestId(event.params.patient, event.params.doctor, event.params.round));
+  if (request == null) return; // cannot happen: only an open or granted request is closed
+  ensureAccount(event.params.by);
+  request.status = STATUSES[event.params.status];
+  request.closedAt = event.block.timestamp;
+  request.closedBy = event.params.by;
+  request.save();
+}
+
+export function handleEmergencyKeyPosted(event: EmergencyKeyPosted): void {
+  const params = event.params;
+  ensurePatient(params.patient);
+  const key = new EmergencyKey(eventId(event));
+  key.patient = params.patient;
+  key.record = params.recordId;
+  key.config = configId(params.patient, params.configVersion);
+  key.envelope = params.envelope;
+  key.blockNumber = event.block.number;
+  key.blockTimestamp = event.block.timestamp;
+  key.transactionHash = event.transaction.hash;
+  key.save();
+}
+
+export function handleEmergencyLimitsSet(event: EmergencyLimitsSet): void {
+  const limits = event.params.limits;
+  const change = new EmergencyLimitsChange(eventId(event));
+  change.maxGrantDuration = limits.maxGrantDuration;
+  change.approvalWindow = limits.approvalWindow;
+  change.cooldown = limits.cooldown;
+  change.blockNumber = event.block.number;
+  change.blockTimestamp = event.block.timestamp;
+  change.transactionHash = event.transaction.hash;
+  change.save();
+}
