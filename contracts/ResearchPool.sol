@@ -237,13 +237,13 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
         Study storage s = _existing(studyId);
         if (s.status != StudyStatus.Funded) revert ResearchWrongStatus(studyId, _derive(s.status, s.deadline));
         if (s.closed) revert ResearchStudyClosed(studyId);
-        // A full study could never accept it: the patient would share data for nothing.
-        if (s.accepted >= s.maxContributions) revert ResearchStudyFull(studyId, s.maxContributions);
         Submission storage sub = _submissions[studyId][msg.sender];
         // One contribution per patient and study; a rejected one may be replaced.
         if (sub.status != DataStatus.None && sub.status != DataStatus.Rejected) {
             revert ResearchWrongDataStatus(studyId, msg.sender);
         }
+        // A full study could never accept it: the patient would share data for nothing.
+        if (s.accepted >= s.maxContributions) revert ResearchStudyFull(studyId, s.maxContributions);
         _checkEligible(recordId, s.categories);
         address researcher = s.researcher;
         if (
