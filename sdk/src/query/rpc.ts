@@ -7,14 +7,29 @@
  */
 import { decodeEventLog, toEventSelector, type AbiEvent, type Address, type Hex, type PublicClient } from "viem";
 import { decodeAccessLogEntry } from "../access/log.ts";
-import { consentManagerAbi, consortiumAbi, emergencyAccessAbi, recordRegistryAbi } from "../chain/abis.ts";
+import {
+  consentManagerAbi,
+  consortiumAbi,
+  emergencyAccessAbi,
+  recordRegistryAbi,
+  researchPoolAbi,
+} from "../chain/abis.ts";
 import type { CaduceusChain } from "../chain/client.ts";
 import type { Deployment } from "../chain/deployments.ts";
 import { EMERGENCY_STATUS, Justification, type JustificationName } from "../chain/emergency.ts";
 import { toChainError } from "../chain/errors.ts";
+import { rejectReasonName } from "../chain/research.ts";
 import { purposeNames, type PurposeName } from "../chain/roles.ts";
 import { recordCategoryName } from "../fhir/categories.ts";
-import { addressTopic, byPosition, LogReader, type LogFilter, type LogReaderOptions, type RawLog } from "./logs.ts";
+import {
+  addressTopic,
+  byPosition,
+  LogReader,
+  uintTopic,
+  type LogFilter,
+  type LogReaderOptions,
+  type RawLog,
+} from "./logs.ts";
 import {
   pageSize,
   type Dashboard,
@@ -184,11 +199,14 @@ export class RpcQueryBackend implements QueryBackend {
   async dashboard(patient: Address, options: DashboardOptions = {}): Promise<Dashboard> {
     const head = await this.head();
     const stamps = new Stamps();
-    const [recordLogs, consentLogs, emergencyLogs] = await Promise.all([
+    const [recordLogs, consentLogs, emergencyLogs, contributionLogs] = await Promise.all([
       this.recordLogs(patient, head),
       this.patientLogs(patient, head, "consentManager"),
       this.patientLogs(patient, head, "emergencyAccess"),
+      this.contributionLogs(patient, head),
     ]);
+    const studyIds = [...new Set(contributionLogs.map((l) => BigInt(l.topics[1]!)))];
+    const studyLogs = studyIds.length ? this.studyLogs(head, studyIds) : Promise.resolve([]);
     const records = foldRecords(recordLogs, stamps);
     const { policies, grants } = foldConsent(consentLogs, head, stamps);
     const emergency = foldEmergency(emergencyLogs, head, stamps);
@@ -197,7 +215,10 @@ export class RpcQueryBackend implements QueryBackend {
       .reverse()
       .flatMap((log) => this.logEntry(log) ?? []);
     const log = this.logPage(entries, pageSize({ first: options.logPageSize }, 20));
-    const research = { contributions: [] as DataContribution[], studies: [] as Study[] };
+    const research = {
+      contributions: foldContributions(contributionLogs, stamps),
+      studies: foldStudies(await studyLogs, head, stamps),
+    };
     await this.stamp(stamps);
     return {
       patient,
@@ -218,17 +239,51 @@ export class RpcQueryBackend implements QueryBackend {
     };
   }
 
-  async studies(_page?: PageRequest): Promise<Page<Study>> {
-    throw new Error("research pool not wired yet");
+  async studies(page?: PageRequest): Promise<Page<Study>> {
+    const first = pageSize(page);
+    const offset = page?.cursor ? parseOffset(page.cursor) : 0;
+    const head = await this.head();
+    const stamps = new Stamps();
+    const all = foldStudies(await this.studyLogs(head), head, stamps);
+    const items = all.slice(offset, offset + first);
+    await this.stamp(stamps);
+    return offset + first < all.length ? { items, cursor: String(offset + first) } : { items };
   }
-  async study(_studyId: bigint): Promise<Study | undefined> {
-    throw new Error("research pool not wired yet");
+
+  async study(studyId: bigint): Promise<Study | undefined> {
+    const head = await this.head();
+    const stamps = new Stamps();
+    const [study] = foldStudies(await this.studyLogs(head, [studyId]), head, stamps);
+    await this.stamp(stamps);
+    return study;
   }
-  async researcher(_researcher: Address): Promise<ResearcherOverview> {
-    throw new Error("research pool not wired yet");
+
+  async researcher(researcher: Address): Promise<ResearcherOverview> {
+    const head = await this.head();
+    const created = await this.logs.all({
+      address: this.address("researchPool"),
+      topics: [STUDY_CREATED, null, addressTopic(researcher)],
+      fromBlock: this.fromBlock("researchPool"),
+      toBlock: head.number,
+    });
+    const ids = created.map((log) => BigInt(log.topics[1]!));
+    const logs = ids.length ? await this.studyLogs(head, ids) : [];
+    const stamps = new Stamps();
+    const result = {
+      researcher,
+      studies: foldStudies(logs, head, stamps),
+      contributions: foldContributions(logs, stamps),
+    };
+    await this.stamp(stamps);
+    return result;
   }
-  async contributions(_patient: Address): Promise<DataContribution[]> {
-    throw new Error("research pool not wired yet");
+
+  async contributions(patient: Address): Promise<DataContribution[]> {
+    const head = await this.head();
+    const stamps = new Stamps();
+    const result = foldContributions(await this.contributionLogs(patient, head), stamps);
+    await this.stamp(stamps);
+    return result;
   }
 
   // ── plumbing ───────────────────────────────────────────────────────────────────────────────
@@ -269,6 +324,26 @@ export class RpcQueryBackend implements QueryBackend {
       toBlock: head.number,
     };
     return this.logs.all(filter);
+  }
+
+  /** Every ResearchPool event of the given studies (all studies when `ids` is absent), oldest first. */
+  private studyLogs(head: Head, ids?: bigint[]): Promise<RawLog[]> {
+    return this.logs.all({
+      address: this.address("researchPool"),
+      topics: [STUDY_TOPICS, ids ? ids.map(uintTopic) : null],
+      fromBlock: this.fromBlock("researchPool"),
+      toBlock: head.number,
+    });
+  }
+
+  /** A patient's data submissions, decisions and reward claims (patient: second indexed argument). */
+  private contributionLogs(patient: Address, head: Head): Promise<RawLog[]> {
+    return this.logs.all({
+      address: this.address("researchPool"),
+      topics: [CONTRIBUTION_TOPICS, null, addressTopic(patient)],
+      fromBlock: this.fromBlock("researchPool"),
+      toBlock: head.number,
+    });
   }
 
   private logEntry(log: RawLog): Omit<LogEntry, "timestamp"> | undefined {
@@ -334,6 +409,18 @@ const EMERGENCY_LOG_TOPICS = ["EmergencyRequested", "EmergencyGranted", "Emergen
   topicOf(emergencyAccessAbi, name),
 );
 
+const STUDY_CREATED = topicOf(researchPoolAbi, "StudyCreated");
+const CONTRIBUTION_TOPICS = ["DataSubmitted", "DataAccepted", "DataRejected", "RewardClaimed"].map((name) =>
+  topicOf(researchPoolAbi, name),
+);
+const STUDY_TOPICS = [
+  STUDY_CREATED,
+  ...["Contributed", "StudyFunded", "StudyCancelled", "Refunded", "FundsWithdrawn", "StudyClosed"].map((name) =>
+    topicOf(researchPoolAbi, name),
+  ),
+  ...CONTRIBUTION_TOPICS,
+];
+
 // ── cursors ──────────────────────────────────────────────────────────────────────────────────
 
 /** A log-page cursor: the position of the last entry returned; the next page starts below it. */
@@ -345,6 +432,12 @@ function parseCursor(cursor: string): { blockNumber: bigint; logIndex: number } 
   const match = /^(\d+)\.(\d+)$/.exec(cursor);
   if (!match) throw new RangeError(`not an access-log cursor of this backend: ${cursor}`);
   return { blockNumber: BigInt(match[1]), logIndex: Number(match[2]) };
+}
+
+/** A study-list cursor: how many studies came before. */
+function parseOffset(cursor: string): number {
+  if (!/^\d+$/.test(cursor)) throw new RangeError(`not a study-list cursor of this backend: ${cursor}`);
+  return Number(cursor);
 }
 
 // ── folds ────────────────────────────────────────────────────────────────────────────────────
@@ -489,13 +582,11 @@ function foldConsent(logs: RawLog[], head: Head, stamps: Stamps): GrantsAndPolic
   const newestFirst = <T extends { updated?: RawLog; set?: RawLog; revoked?: RawLog }>(a: T, b: T) =>
     byPosition((b.revoked ?? b.updated ?? b.set)!, (a.revoked ?? a.updated ?? a.set)!);
   return {
-    policies: [...policies.values()]
-      .sort(newestFirst)
-      .map(({ set, revoked, ...p }) => ({
-        ...p,
-        set: stamps.ref(set),
-        ...(revoked ? { revoked: stamps.ref(revoked) } : {}),
-      })),
+    policies: [...policies.values()].sort(newestFirst).map(({ set, revoked, ...p }) => ({
+      ...p,
+      set: stamps.ref(set),
+      ...(revoked ? { revoked: stamps.ref(revoked) } : {}),
+    })),
     grants: [...grants.values()].sort(newestFirst).map((g) => ({
       ...g,
       status: (g.status === "Active" || g.status === "Pending") && g.expiresAt <= head.timestamp ? "Expired" : g.status,
@@ -584,4 +675,129 @@ function foldEmergency(logs: RawLog[], head: Head, stamps: Stamps): EmergencyOve
     configs: all,
     requests: [...requests.values()].sort((a, b) => byPosition(b.requested, a.requested)),
   };
+}
+
+/** ResearchPool logs (oldest first) as studies, newest first. */
+function foldStudies(logs: RawLog[], head: Head, stamps: Stamps): Study[] {
+  type Folding = Omit<Study, "created" | "funders" | "status"> & {
+    created: RawLog;
+    funders: Set<Address>;
+    funded: boolean;
+    cancelled: boolean;
+  };
+  const studies = new Map<bigint, Folding>();
+  for (const log of logs) {
+    const event = decodeEventLog({ abi: researchPoolAbi, data: log.data, topics: log.topics });
+    if (event.eventName === "StudyCreated") {
+      const a = event.args;
+      studies.set(a.studyId, {
+        studyId: a.studyId,
+        researcher: a.researcher,
+        token: a.token,
+        goal: a.goal,
+        deadline: a.deadline,
+        reward: a.reward,
+        maxContributions: a.maxContributions,
+        categories: a.categories,
+        protocolCid: a.protocolCid,
+        raised: 0n,
+        refunded: 0n,
+        withdrawn: 0n,
+        fundedPercent: 0,
+        closed: false,
+        dataAccepted: 0,
+        created: log,
+        funders: new Set(),
+        funded: false,
+        cancelled: false,
+      });
+      continue;
+    }
+    const study = "studyId" in event.args ? studies.get(event.args.studyId) : undefined;
+    if (!study) continue;
+    switch (event.eventName) {
+      case "Contributed":
+        study.raised = event.args.raised;
+        study.funders.add(event.args.contributor);
+        break;
+      case "StudyFunded":
+        study.funded = true;
+        break;
+      case "StudyCancelled":
+        study.cancelled = true;
+        break;
+      case "Refunded":
+        study.refunded += event.args.amount;
+        break;
+      case "FundsWithdrawn":
+        study.withdrawn += event.args.amount;
+        break;
+      case "StudyClosed":
+        study.closed = true;
+        break;
+      case "DataAccepted":
+        study.dataAccepted++;
+        break;
+    }
+  }
+  return [...studies.values()]
+    .sort((a, b) => byPosition(b.created, a.created))
+    .map(({ created, funders, funded, cancelled, ...study }) => ({
+      ...study,
+      fundedPercent: study.goal === 0n ? 0 : Number((study.raised * 100n) / study.goal),
+      funders: funders.size,
+      // As `statusOf`: funding stays open through the deadline second.
+      status: cancelled ? "Cancelled" : funded ? "Funded" : head.timestamp > study.deadline ? "Failed" : "Funding",
+      created: stamps.ref(created),
+    }));
+}
+
+/** Data submissions and their fate (oldest first in, newest first out); one entry per submitted record. */
+function foldContributions(logs: RawLog[], stamps: Stamps): DataContribution[] {
+  type Folding = Omit<DataContribution, "submitted" | "updated"> & { submitted: RawLog; updated: RawLog };
+  const rows = new Map<string, Folding>();
+  const accepted = new Map<string, Folding>();
+  for (const log of logs) {
+    const event = decodeEventLog({ abi: researchPoolAbi, data: log.data, topics: log.topics });
+    switch (event.eventName) {
+      case "DataSubmitted": {
+        const { studyId, patient, recordId } = event.args;
+        rows.set(`${studyId}:${patient}:${recordId}`, {
+          studyId,
+          patient,
+          recordId,
+          status: "Submitted",
+          submitted: log,
+          updated: log,
+        });
+        break;
+      }
+      case "DataAccepted":
+      case "DataRejected": {
+        const { studyId, patient, recordId } = event.args;
+        const row = rows.get(`${studyId}:${patient}:${recordId}`);
+        if (!row) break;
+        row.updated = log;
+        if (event.eventName === "DataAccepted") {
+          Object.assign(row, { status: "Accepted", reward: event.args.reward });
+          accepted.set(`${studyId}:${patient}`, row);
+        } else {
+          Object.assign(row, { status: "Rejected", rejectReason: rejectReasonName(event.args.reason) });
+        }
+        break;
+      }
+      case "RewardClaimed": {
+        const row = accepted.get(`${event.args.studyId}:${event.args.patient}`);
+        if (row) Object.assign(row, { status: "Paid", updated: log });
+        break;
+      }
+    }
+  }
+  return [...rows.values()]
+    .sort((a, b) => byPosition(b.submitted, a.submitted))
+    .map(({ submitted, updated, ...row }) => ({
+      ...row,
+      submitted: stamps.ref(submitted),
+      updated: stamps.ref(updated),
+    }));
 }
