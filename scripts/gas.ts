@@ -180,6 +180,49 @@ const emergencyKeys = Array.from({ length: 10 }, (_, i) => ({
 }));
 await measure("Emergency.postKeys.perEnvelope.xwing", () => emergency.write.postKeys([patient, 1, emergencyKeys], asPatient), 10);
 
+// ResearchPool: an ETH study (goal 1 ETH, reward 0.1 ETH, 3 contributions). The first contribution
+// is a donor's first to the study (its amount slot is created); repeat adds to it. The refund is a
+// donor's pull from a study that failed; the claim pays an accepted patient in ETH.
+const pool = c.researchPool;
+const asResearcher = { account: c.researcher.account };
+const [donor, otherDonor] = others.slice(5, 7);
+const FINNEY = 10n ** 15n;
+const studyParams = async (deadlineIn: number) => ({
+  token: "0x0000000000000000000000000000000000000000" as const,
+  goal: 1000n * FINNEY,
+  deadline: Number((await publicClient.getBlock()).timestamp) + deadlineIn,
+  reward: 100n * FINNEY,
+  maxContributions: 3,
+  categories: 0b110,
+  protocolCid: binaryCid({ cidCodec: 0x55, cidDigest: seededBytes("protocol", 32) }),
+});
+await measure("ResearchPool.createStudy", async () => pool.write.createStudy([await studyParams(30 * 86_400)], asResearcher));
+const studyId = await pool.read.studyCount();
+const contributeAs = (who: typeof donor, id: bigint, amount: bigint) =>
+  pool.write.contribute([id, amount], { account: who.account, value: amount });
+await measure("ResearchPool.contribute.first", () => contributeAs(donor, studyId, 300n * FINNEY));
+await measure("ResearchPool.contribute.repeat", () => contributeAs(donor, studyId, 300n * FINNEY));
+await measure("ResearchPool.contribute.reachesGoal", () => contributeAs(otherDonor, studyId, 400n * FINNEY));
+await measure("ResearchPool.withdraw", () => pool.write.withdraw([studyId], asResearcher));
+const researchPolicy = terms(Number((await publicClient.getBlock()).timestamp), {
+  grantee: c.researcher.account.address,
+  purposeNames: ["HRESCH"],
+  anonymizedOnly: true,
+});
+await consent.write.setPolicy([policyId("research"), researchPolicy], asPatient);
+await consent.write.requestAccess([patient, policyId("research"), researchPolicy, Purpose.HRESCH, Rights.READ, 0], asResearcher);
+await measure("ResearchPool.submitData", () =>
+  pool.write.submitData([studyId, newRecord(patient, "first").cidDigest], asPatient),
+);
+await measure("ResearchPool.acceptContribution", () => pool.write.acceptContribution([studyId, patient], asResearcher));
+await measure("ResearchPool.claimReward", () => pool.write.claimReward([studyId], asPatient));
+await measure("ResearchPool.closeStudy", () => pool.write.closeStudy([studyId], asResearcher));
+await pool.write.createStudy([await studyParams(86_400)], asResearcher);
+const failingId = await pool.read.studyCount();
+await contributeAs(donor, failingId, 100n * FINNEY);
+await connection.networkHelpers.time.increase(86_400 + 1);
+await measure("ResearchPool.refund", () => pool.write.refund([failingId], { account: donor.account }));
+
 const sorted = Object.fromEntries(Object.entries(snapshot).sort(([a], [b]) => a.localeCompare(b)));
 await writeFile(SNAPSHOT, `${JSON.stringify(sorted, null, 2)}\n`);
 console.table(sorted);
