@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import type { Hex } from "viem";
 import { collectBytes } from "../../src/crypto/byte-source.ts";
 import { deriveIdentity } from "../../src/crypto/identity.ts";
-import { joinRecords, splitBundle } from "../../src/fhir/index.ts";
+import { joinRecords, sensitiveStrings, splitBundle } from "../../src/fhir/index.ts";
 import { openRecord } from "../../src/records/open.ts";
 import { parseCid } from "../../src/storage/cid.ts";
 import { GatewayContentStore } from "../../src/storage/gateway-client.ts";
@@ -335,5 +335,89 @@ describe("caduceus emergency", () => {
     assert.equal(closed.code, 0, closed.stderr);
     const after = await cli(["emergency", "open", "--patient", patient, "--out", join(dir, "again")], as("doctor"));
     assert.equal(after.code, 6);
+  });
+});
+
+describe("caduceus study", () => {
+  it("create, fund, join, admit, contribute, open, accept, reject, claim and withdraw, with exit codes", { timeout: 300_000 }, async () => {
+    const patients = [lc.accounts.patient.address, lc.accounts.otherPatient.address];
+    for (const role of ["researcher", "patient", "otherPatient"] as const) assert.equal((await cli(["keys", "publish"], as(role))).code, 0);
+    const help = await cli(["study", "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /study contribute <id>/);
+
+    const protocol = join(dir, "protocol.txt");
+    await writeFile(protocol, "Protocol: immunization response. Ethics approval attached.");
+    const terms = ["--protocol", protocol, "--goal", "3", "--reward", "0.5", "--max", "2", "--categories", "immunization,visit", "--days", "7"];
+    assert.equal((await cli(["study", "create", ...terms.slice(0, -6)], as("researcher"))).code, 2, "missing --max");
+    assert.equal((await cli(["study", "create", ...terms, "--protocol", join(dir, "none.txt")], as("researcher"))).code, 3, "no protocol file");
+    const notResearcher = await cli(["study", "create", ...terms], as("stranger"));
+    assert.equal(notResearcher.code, 6);
+    assert.match(notResearcher.stderr, /is not a verified researcher/);
+    const create = await cli(["study", "create", ...terms, "--json"], as("researcher"));
+    assert.equal(create.code, 0, create.stderr);
+    const id = String(json(create).studyId);
+
+    assert.equal((await cli(["study", "fund", id, "--amount", "lots"], as("stranger"))).code, 2);
+    const fund1 = await cli(["study", "fund", id, "--amount", "1"], as("stranger"));
+    assert.equal(fund1.code, 0, fund1.stderr);
+    assert.match(fund1.stdout, /raised 1 ETH of 3 ETH\./);
+    const fund2 = await cli(["study", "fund", id, "--amount", "2", "--json"], as("relayer"));
+    assert.equal(json(fund2).funded, true);
+    const show = await cli(["study", "show", id, "--json"]);
+    assert.equal(json(show).status, "Funded");
+    assert.match((await cli(["study", "list"])).stdout, /raised 3 ETH of 3 ETH \(100%\)/);
+    const late = await cli(["study", "fund", id, "--amount", "1"], as("stranger"));
+    assert.equal(late.code, 6);
+    assert.match(late.stderr, /only a study that is still funding takes money/);
+    assert.equal((await cli(["study", "show", "99"])).code, 6, "an unknown study is refused by the contract");
+
+    const early = await cli(["study", "contribute", id], as("patient"));
+    assert.equal(early.code, 6);
+    assert.match(early.stderr, /You have not joined study/);
+    for (const role of ["patient", "otherPatient"] as const) {
+      const joined = await cli(["study", "join", id], as(role));
+      assert.equal(joined.code, 0, joined.stderr);
+      assert.match(joined.stdout, /de-identified copies of your records in its categories/);
+    }
+    const admit = await cli(["study", "admit", id, "--json"], as("researcher"));
+    assert.equal(admit.code, 0, admit.stderr);
+    assert.deepEqual((json(admit).results as Array<{ outcome: string }>).map((r) => r.outcome), ["Granted", "Granted"]);
+    for (const role of ["patient", "otherPatient"] as const) {
+      const contributed = await cli(["study", "contribute", id, "--json"], as(role));
+      assert.equal(contributed.code, 0, contributed.stderr);
+    }
+    const listed = await cli(["study", "contributions", id, "--json"]);
+    assert.deepEqual((json(listed).contributions as Array<{ patient: string; status: string }>).map((c) => [c.patient, c.status]), patients.map((p) => [p, "Submitted"]));
+
+    const identifying = (await Promise.all(bundles.map(async (b) => sensitiveStrings(await readFile(b))))).flat();
+    for (const patient of patients) {
+      const out = join(dir, `contribution-${patient}.json`);
+      const opened = await cli(["study", "open", id, "--patient", patient, "--out", out], as("researcher"));
+      assert.equal(opened.code, 0, opened.stderr);
+      const text = await readFile(out, "utf8");
+      for (const secret of identifying) assert.ok(!text.includes(secret), `the researcher's copy leaks "${secret}"`);
+    }
+
+    assert.equal((await cli(["study", "reject", id, "--patient", patients[1], "--reason", "BORING"], as("researcher"))).code, 2);
+    const notTheirs = await cli(["study", "accept", id, "--patient", patients[0]], as("stranger"));
+    assert.equal(notTheirs.code, 6);
+    for (const patient of patients) {
+      const accepted = await cli(["study", "accept", id, "--patient", patient], as("researcher"));
+      assert.equal(accepted.code, 0, accepted.stderr);
+      assert.match(accepted.stdout, /0\.5 ETH accrued to them/);
+    }
+    const claim = await cli(["study", "claim", id, "--json"], as("patient"));
+    assert.equal(claim.code, 0, claim.stderr);
+    assert.equal(json(claim).amount, "500000000000000000");
+    const twice = await cli(["study", "claim", id], as("patient"));
+    assert.equal(twice.code, 6);
+    assert.match(twice.stderr, /no unclaimed reward/);
+    const withdrawn = await cli(["study", "withdraw", id], as("researcher"));
+    assert.equal(withdrawn.code, 0, withdrawn.stderr);
+    assert.match(withdrawn.stdout, /Withdrew 2 ETH from study/);
+    const refund = await cli(["study", "refund", id], as("stranger"));
+    assert.equal(refund.code, 6);
+    assert.match(refund.stderr, /refunds are paid only by failed or cancelled studies/);
   });
 });
