@@ -13,6 +13,8 @@ step "contract tests with coverage (TypeScript + Solidity fuzz)"
 npm run coverage
 step "client library tests"
 npm run test:sdk
+step "subgraph (ABIs, graph codegen, graph build, consistency and API schema tests)"
+npm run test --workspace subgraph
 
 echo
 echo "all tests passed in $(( $(date +%s) - start )) s"
