@@ -141,7 +141,7 @@ export function deriveApiSchema(inputSdl: string): string {
       entities.set(def.name.value, def);
     } else if (def.kind === Kind.ENUM_TYPE_DEFINITION) {
       enums.set(def.name.value, def);
-    } else if (def.kind !== Kind.ENUM_TYPE_DEFINITION) {
+    } else {
       throw new Error(`api-schema: unsupported definition ${def.kind} (interfaces, unions and aggregations are not handled)`);
     }
   }
