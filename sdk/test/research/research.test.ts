@@ -25,6 +25,7 @@ import {
   admitParticipants,
   cancelStudy,
   claimReward,
+  closeStudy,
   contributeData,
   contributionOf,
   createStudy,
@@ -247,6 +248,20 @@ describe("research pool end to end", () => {
     assert.deepEqual(await leaveStudy(chains.patient, studyId), { policyRevoked: true, grantRevoked: true });
     assert.deepEqual((await participants(chains.researcher, studyId)).map((p) => p.patient), [lc.accounts.otherPatient.address]);
     assert.deepEqual(await leaveStudy(chains.patient, studyId), { policyRevoked: false, grantRevoked: false });
+  });
+
+  it("closing ends data collection and returns the reserve of contributions never accepted, to the wei", async () => {
+    await assert.rejects(closeStudy(chains.stranger, studyId), code("REVERT_ResearchNotStudyResearcher", /is not the researcher of study 1/));
+    const before = await balance(lc.accounts.researcher.address);
+    const closed = await closeStudy(chains.researcher, studyId);
+    assert.equal(closed.reserveReleased, REWARD * 2n, "2 of 4 contributions were accepted");
+    assert.equal(await balance(lc.accounts.researcher.address), before + closed.reserveReleased - (await gasOf(closed.hash)));
+    assert.equal((await getStudy(chains.stranger, studyId)).closed, true);
+    await assert.rejects(
+      contributeData({ chain: chains.otherPatient, store, keys: identities.otherPatient, studyId }),
+      code("REVERT_ResearchStudyClosed", /closed to data contributions/),
+    );
+    await assert.rejects(joinStudy(chains.patient, studyId), code("INVALID_STUDY", /is closed: it takes no more participants/));
   });
 
   it("a study that misses its goal fails at the deadline, and every donor recovers exactly what it paid", async () => {
