@@ -112,7 +112,7 @@ async function money(chain: CaduceusChain, token: Address) {
   return (value: bigint) => `${formatUnits(value, decimals)} ${symbol}`;
 }
 
-async function describe(chain: CaduceusChain, study: Study): Promise<string> {
+async function summary(chain: CaduceusChain, study: Study): Promise<string> {
   const fmt = await money(chain, study.token);
   const state = study.closed ? `${study.status}, closed` : study.withdrawn ? `${study.status}, withdrawn` : study.status;
   return (
@@ -131,13 +131,13 @@ export async function studyCommand(ctx: CliContext, out: Output, args: string[],
     case "list": {
       const chain = await ctx.chain(false);
       const studies = await listStudies(chain);
-      const lines = await Promise.all(studies.map((s) => describe(chain, s)));
+      const lines = await Promise.all(studies.map((s) => summary(chain, s)));
       return out.result({ studies }, lines.length ? lines.join("\n") : "No studies yet.");
     }
     case "show": {
       const chain = await ctx.chain(false);
       const study = await getStudy(chain, studyId(target, sub));
-      return out.result(study, await describe(chain, study));
+      return out.result(study, await summary(chain, study));
     }
     case "fund": {
       const id = studyId(target, sub);
