@@ -10,7 +10,9 @@
  * under keys named for the size (encrypt1GiB, decrypt64MiB, …). See docs/benchmarks.md.
  *
  *   npm run bench [-- --size <MiB>] [--runs <n>] [--put-hasher <name>] [--get-hasher <name>]
- *                 [--try-hashers] [--skip-breakdown] [--no-write] [--tsx]
+ *                 [--try-hashers] [--skip-breakdown] [--no-write] [--tsx] [--skip-dashboard]
+ *
+ * Then the query layer's dashboard benchmark runs (sdk/bench/dashboard.ts; docs/query.md).
  */
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, randomFillSync } from "node:crypto";
@@ -24,10 +26,10 @@ import { x25519Kem } from "../src/crypto/kems.ts";
 import { toHex } from "../src/storage/hasher.ts";
 import { HASHER_NAMES } from "./hashers.ts";
 import { hasGnuTime, lastJsonLine, measureProcess, median, type Measured } from "./measure.ts";
+import { mergeResults, RESULTS_PATH } from "./results.ts";
 
 const MiB = 1024 * 1024;
 const SDK_DIR = resolve(import.meta.dirname, "..");
-const RESULTS_PATH = resolve(SDK_DIR, "../bench/results.json");
 const CHILD = join(SDK_DIR, "bench/caduceus-child.ts");
 const TARGETS = { encryptRatioToAge: 1.5, peakRssMiBAt1GiB: 128 };
 
@@ -43,6 +45,8 @@ const { values: opts } = parseArgs({
     "skip-breakdown": { type: "boolean", default: false },
     /** Run the caduceus child through tsx instead of as an esbuild bundle (adds tsx's start-up and memory). */
     tsx: { type: "boolean", default: false },
+    /** Skip the query layer's dashboard benchmark (`npm run bench:dashboard` runs it alone). */
+    "skip-dashboard": { type: "boolean", default: false },
   },
 });
 const sizeMiB = Number(opts.size);
@@ -381,15 +385,7 @@ try {
 
   if (!opts["no-write"]) {
     // Merge: a quick run at another size must not destroy the committed 1 GiB entries.
-    let existing: Record<string, unknown> = {};
-    if (existsSync(RESULTS_PATH)) existing = JSON.parse(await readFile(RESULTS_PATH, "utf8")) as Record<string, unknown>;
-    const merged: Record<string, unknown> = {
-      $comment: "Written by `npm run bench` (sdk/bench/run.ts); see docs/benchmarks.md. Keys are named for the file size; other sizes are merged in.",
-      ...existing,
-      ...results,
-    };
-    await mkdir(dirname(RESULTS_PATH), { recursive: true });
-    await writeFile(RESULTS_PATH, `${JSON.stringify(sortKeys(merged), null, 2)}\n`);
+    await mergeResults(results);
     log(`wrote ${Object.keys(results).join(", ")} to ${RESULTS_PATH}`);
   }
 } catch (error) {
@@ -398,6 +394,12 @@ try {
   process.exit(1);
 }
 await cleanup();
+if (!opts["skip-dashboard"]) {
+  // The query layer's benchmark (docs/query.md), in its own process with its own Hardhat node.
+  log("dashboard benchmark (sdk/bench/dashboard.ts)…");
+  const dashboard = spawnSync(process.execPath, ["--import", "tsx", join(SDK_DIR, "bench/dashboard.ts"), ...(opts["no-write"] ? ["--no-write"] : [])], { stdio: "inherit", cwd: SDK_DIR });
+  if (dashboard.status !== 0) fail("the dashboard benchmark failed");
+}
 process.exit(0);
 
 function round1(value: number): number {
@@ -405,10 +407,6 @@ function round1(value: number): number {
 }
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function sortKeys(object: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a === "$comment" ? -1 : b === "$comment" ? 1 : a.localeCompare(b))));
 }
 
 function printTable(results: Record<string, unknown>): void {

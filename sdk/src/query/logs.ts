@@ -119,10 +119,18 @@ function normalize(log: Log<Hex, Hex>): RawLog {
   };
 }
 
-/** The messages providers use for "this range returns too much" (Alchemy, Infura, QuickNode, geth). */
+/**
+ * "This range returns too much": the messages providers use (Alchemy, Infura, QuickNode, geth), and
+ * viem's own cap on a response body (10 MiB by default).
+ */
 function isRangeRefusal(error: unknown): boolean {
+  if (
+    (error as Error)?.name === "ResponseBodyTooLargeError" ||
+    (error as { cause?: Error })?.cause?.name === "ResponseBodyTooLargeError"
+  )
+    return true;
   const text = String((error as { details?: string })?.details ?? "") + String((error as Error)?.message ?? "");
-  return /(too many|more than \d+|limit exceeded|range (is )?too (large|wide)|block range|query returned more|response size)/i.test(
+  return /(too many|more than \d+|limit exceeded|exceeded the size limit|range (is )?too (large|wide)|block range|query returned more|response size)/i.test(
     text,
   );
 }

@@ -68,20 +68,26 @@ interface Head {
 
 /** Event refs waiting for their block's time, filled in one round of `eth_getBlockByNumber`. */
 class Stamps {
-  private readonly waiting: EventRef[] = [];
+  private readonly waiting: { blockNumber: bigint; set: (timestamp: number) => void }[] = [];
+  /** Sets `target[key]` to the time of `log`'s block (at once if the node sent it, else in `fill`). */
+  set<T, K extends keyof T>(log: RawLog, target: T, key: K): void {
+    const set = (timestamp: number) => (target[key] = timestamp as T[K]);
+    if (log.blockTimestamp !== undefined) set(log.blockTimestamp);
+    else this.waiting.push({ blockNumber: log.blockNumber, set });
+  }
   ref(log: RawLog): EventRef {
     const ref = {
       blockNumber: log.blockNumber,
       logIndex: log.logIndex,
       transactionHash: log.transactionHash,
-      timestamp: log.blockTimestamp ?? -1,
+      timestamp: -1,
     };
-    if (log.blockTimestamp === undefined) this.waiting.push(ref);
+    this.set(log, ref, "timestamp");
     return ref;
   }
   async fill(times: (blocks: bigint[]) => Promise<Map<bigint, number>>): Promise<void> {
-    const known = await times([...new Set(this.waiting.map((r) => r.blockNumber))]);
-    for (const ref of this.waiting) ref.timestamp = known.get(ref.blockNumber)!;
+    const known = await times([...new Set(this.waiting.map((w) => w.blockNumber))]);
+    for (const w of this.waiting) w.set(known.get(w.blockNumber)!);
     this.waiting.length = 0;
   }
 }
@@ -164,7 +170,7 @@ export class RpcQueryBackend implements QueryBackend {
     });
     const stamps = new Stamps();
     let result: HospitalStaff | undefined;
-    const staff = new Map<Address, EventRef>();
+    const staff = new Map<Address, { account: Address; addedAt: number }>();
     for (const log of logs) {
       const event = decodeEventLog({ abi: consortiumAbi, data: log.data, topics: log.topics });
       switch (event.eventName) {
@@ -174,24 +180,29 @@ export class RpcQueryBackend implements QueryBackend {
             hospitalId: event.args.hospitalId,
             name: event.args.name,
             suspended: false,
-            admitted: stamps.ref(log),
+            admittedAt: -1,
             staff: [],
           };
+          stamps.set(log, result, "admittedAt");
           break;
         case "HospitalSuspended":
         case "HospitalReinstated":
           if (result) result.suspended = event.eventName === "HospitalSuspended";
           break;
-        case "StaffAdded":
-          staff.set(event.args.staff, stamps.ref(log));
+        case "StaffAdded": {
+          const member = { account: event.args.staff, addedAt: -1 };
+          staff.delete(member.account); // re-added: last in the order
+          staff.set(member.account, member);
+          stamps.set(log, member, "addedAt");
           break;
+        }
         case "StaffRemoved":
           staff.delete(event.args.staff);
           break;
       }
     }
     if (!result) return undefined;
-    result.staff = [...staff].map(([account, added]) => ({ account, added }));
+    result.staff = [...staff.values()];
     await this.stamp(stamps);
     return result;
   }
@@ -513,13 +524,13 @@ function foldRecords(logs: RawLog[], stamps: Stamps): PatientRecord[] {
     for (let next = first.nextVersion; next; next = versions.get(next)!.nextVersion) chain.push(versions.get(next)!);
     records.push({ latest: chain[chain.length - 1], versions: chain });
   }
-  return records.sort((a, b) => byPosition(b.latest.registered, a.latest.registered));
+  return records.sort((a, b) => byPosition(b.latest.registered as EventRef, a.latest.registered as EventRef));
 }
 
 /** ConsentManager logs of one patient (oldest first) as its policies and grants. */
 function foldConsent(logs: RawLog[], head: Head, stamps: Stamps): GrantsAndPolicies {
-  const policies = new Map<Hex, Omit<PolicyView, "set" | "revoked"> & { set: RawLog; revoked?: RawLog }>();
-  const grants = new Map<string, Omit<GrantSummary, "updated"> & { updated: RawLog }>();
+  const policies = new Map<Hex, Omit<PolicyView, "set" | "revokedAt"> & { set: RawLog; revoked?: RawLog }>();
+  const grants = new Map<string, Omit<GrantSummary, "updatedAt"> & { updated: RawLog }>();
   for (const log of logs) {
     const event = decodeEventLog({ abi: consentManagerAbi, data: log.data, topics: log.topics });
     switch (event.eventName) {
@@ -582,16 +593,17 @@ function foldConsent(logs: RawLog[], head: Head, stamps: Stamps): GrantsAndPolic
   const newestFirst = <T extends { updated?: RawLog; set?: RawLog; revoked?: RawLog }>(a: T, b: T) =>
     byPosition((b.revoked ?? b.updated ?? b.set)!, (a.revoked ?? a.updated ?? a.set)!);
   return {
-    policies: [...policies.values()].sort(newestFirst).map(({ set, revoked, ...p }) => ({
-      ...p,
-      set: stamps.ref(set),
-      ...(revoked ? { revoked: stamps.ref(revoked) } : {}),
-    })),
-    grants: [...grants.values()].sort(newestFirst).map((g) => ({
-      ...g,
-      status: (g.status === "Active" || g.status === "Pending") && g.expiresAt <= head.timestamp ? "Expired" : g.status,
-      updated: stamps.ref(g.updated),
-    })),
+    policies: [...policies.values()].sort(newestFirst).map(({ set, revoked, ...p }) => {
+      const policy: PolicyView = { ...p, set: stamps.ref(set) };
+      if (revoked) stamps.set(revoked, policy, "revokedAt");
+      return policy;
+    }),
+    grants: [...grants.values()].sort(newestFirst).map(({ updated, ...g }) => {
+      const expired = (g.status === "Active" || g.status === "Pending") && g.expiresAt <= head.timestamp;
+      const grant: GrantSummary = { ...g, status: expired ? "Expired" : g.status, updatedAt: -1 };
+      stamps.set(updated, grant, "updatedAt");
+      return grant;
+    }),
   };
 }
 
@@ -599,6 +611,7 @@ function foldConsent(logs: RawLog[], head: Head, stamps: Stamps): GrantsAndPolic
 function foldEmergency(logs: RawLog[], head: Head, stamps: Stamps): EmergencyOverview {
   const configs = new Map<number, EmergencyContactsConfig>();
   const requests = new Map<string, EmergencyRequestSummary>();
+  const positions = new Map<string, RawLog>();
   for (const log of logs) {
     const event = decodeEventLog({ abi: emergencyAccessAbi, data: log.data, topics: log.topics });
     const key = "doctor" in event.args && "round" in event.args ? `${event.args.doctor}:${event.args.round}` : "";
@@ -612,8 +625,9 @@ function foldEmergency(logs: RawLog[], head: Head, stamps: Stamps): EmergencyOve
           sharesCid: event.args.sharesCid,
           activatesAt: event.args.activatesAt,
           cancelled: false,
-          proposed: stamps.ref(log),
+          proposedAt: -1,
         });
+        stamps.set(log, configs.get(event.args.version)!, "proposedAt");
         break;
       case "ContactsChangeCancelled": {
         const config = configs.get(event.args.version);
@@ -633,8 +647,10 @@ function foldEmergency(logs: RawLog[], head: Head, stamps: Stamps): EmergencyOve
           votes: [],
           approvals: 0,
           rejections: 0,
-          requested: stamps.ref(log),
+          requestedAt: -1,
         });
+        stamps.set(log, requests.get(key)!, "requestedAt");
+        positions.set(key, log);
         break;
       case "EmergencyApproved":
       case "EmergencyRejected":
@@ -649,15 +665,16 @@ function foldEmergency(logs: RawLog[], head: Head, stamps: Stamps): EmergencyOve
         break;
       case "EmergencyGranted":
         if (request)
-          Object.assign(request, { status: "Granted", expiresAt: event.args.expiresAt, granted: stamps.ref(log) });
+          if (request) {
+            Object.assign(request, { status: "Granted", expiresAt: event.args.expiresAt });
+            stamps.set(log, request, "grantedAt");
+          }
         break;
       case "EmergencyClosed":
-        if (request)
-          Object.assign(request, {
-            status: EMERGENCY_STATUS[event.args.status],
-            closedBy: event.args.by,
-            closed: stamps.ref(log),
-          });
+        if (request) {
+          Object.assign(request, { status: EMERGENCY_STATUS[event.args.status], closedBy: event.args.by });
+          stamps.set(log, request, "closedAt");
+        }
         break;
     }
   }
@@ -673,13 +690,13 @@ function foldEmergency(logs: RawLog[], head: Head, stamps: Stamps): EmergencyOve
     ...(current ? { current } : {}),
     ...(pending ? { pending } : {}),
     configs: all,
-    requests: [...requests.values()].sort((a, b) => byPosition(b.requested, a.requested)),
+    requests: [...positions].sort(([, a], [, b]) => byPosition(b, a)).map(([key]) => requests.get(key)!),
   };
 }
 
 /** ResearchPool logs (oldest first) as studies, newest first. */
 function foldStudies(logs: RawLog[], head: Head, stamps: Stamps): Study[] {
-  type Folding = Omit<Study, "created" | "funders" | "status"> & {
+  type Folding = Omit<Study, "createdAt" | "funders" | "status"> & {
     created: RawLog;
     funders: Set<Address>;
     funded: boolean;
@@ -742,19 +759,23 @@ function foldStudies(logs: RawLog[], head: Head, stamps: Stamps): Study[] {
   }
   return [...studies.values()]
     .sort((a, b) => byPosition(b.created, a.created))
-    .map(({ created, funders, funded, cancelled, ...study }) => ({
-      ...study,
-      fundedPercent: study.goal === 0n ? 0 : Number((study.raised * 100n) / study.goal),
-      funders: funders.size,
-      // As `statusOf`: funding stays open through the deadline second.
-      status: cancelled ? "Cancelled" : funded ? "Funded" : head.timestamp > study.deadline ? "Failed" : "Funding",
-      created: stamps.ref(created),
-    }));
+    .map(({ created, funders, funded, cancelled, ...study }) => {
+      const out: Study = {
+        ...study,
+        fundedPercent: study.goal === 0n ? 0 : Number((study.raised * 100n) / study.goal),
+        funders: funders.size,
+        // As `statusOf`: funding stays open through the deadline second.
+        status: cancelled ? "Cancelled" : funded ? "Funded" : head.timestamp > study.deadline ? "Failed" : "Funding",
+        createdAt: -1,
+      };
+      stamps.set(created, out, "createdAt");
+      return out;
+    });
 }
 
 /** Data submissions and their fate (oldest first in, newest first out); one entry per submitted record. */
 function foldContributions(logs: RawLog[], stamps: Stamps): DataContribution[] {
-  type Folding = Omit<DataContribution, "submitted" | "updated"> & { submitted: RawLog; updated: RawLog };
+  type Folding = Omit<DataContribution, "submittedAt"> & { submitted: RawLog };
   const rows = new Map<string, Folding>();
   const accepted = new Map<string, Folding>();
   for (const log of logs) {
@@ -768,7 +789,6 @@ function foldContributions(logs: RawLog[], stamps: Stamps): DataContribution[] {
           recordId,
           status: "Submitted",
           submitted: log,
-          updated: log,
         });
         break;
       }
@@ -777,7 +797,6 @@ function foldContributions(logs: RawLog[], stamps: Stamps): DataContribution[] {
         const { studyId, patient, recordId } = event.args;
         const row = rows.get(`${studyId}:${patient}:${recordId}`);
         if (!row) break;
-        row.updated = log;
         if (event.eventName === "DataAccepted") {
           Object.assign(row, { status: "Accepted", reward: event.args.reward });
           accepted.set(`${studyId}:${patient}`, row);
@@ -788,16 +807,16 @@ function foldContributions(logs: RawLog[], stamps: Stamps): DataContribution[] {
       }
       case "RewardClaimed": {
         const row = accepted.get(`${event.args.studyId}:${event.args.patient}`);
-        if (row) Object.assign(row, { status: "Paid", updated: log });
+        if (row) row.status = "Paid";
         break;
       }
     }
   }
   return [...rows.values()]
     .sort((a, b) => byPosition(b.submitted, a.submitted))
-    .map(({ submitted, updated, ...row }) => ({
-      ...row,
-      submitted: stamps.ref(submitted),
-      updated: stamps.ref(updated),
-    }));
+    .map(({ submitted, ...row }) => {
+      const out: DataContribution = { ...row, submittedAt: -1 };
+      stamps.set(submitted, out, "submittedAt");
+      return out;
+    });
 }

@@ -21,6 +21,17 @@ export interface EventRef {
   timestamp: number;
 }
 
+/**
+ * The transaction of a state change whose event position the subgraph does not keep (record
+ * registrations); `logIndex` is present when the backend knows it (RPC).
+ */
+export interface TxRef {
+  blockNumber: bigint;
+  transactionHash: Hex;
+  timestamp: number;
+  logIndex?: number;
+}
+
 /** A page request: at most `first` items after `cursor` (an opaque string from the previous page). */
 export interface PageRequest {
   first?: number;
@@ -56,7 +67,7 @@ export interface RecordVersion {
   previousVersion: Hex | null;
   /** The version that superseded this one; null for the latest. */
   nextVersion: Hex | null;
-  registered: EventRef;
+  registered: TxRef;
 }
 
 /** A record: its latest version and its whole history, oldest first. */
@@ -75,7 +86,8 @@ export interface PolicyView {
   terms: PolicyTerms;
   purposes: PurposeName[];
   set: EventRef;
-  revoked?: EventRef;
+  /** Unix seconds of the revocation. */
+  revokedAt?: number;
 }
 
 /** A grant for (grantee, purpose), as the events leave it; `Expired` once `expiresAt` has passed. */
@@ -89,8 +101,8 @@ export interface GrantSummary {
   policyId?: Hex;
   /** The grantee that shared this grant on, for a shared grant. */
   sharedBy?: Address;
-  /** The last event that changed it. */
-  updated: EventRef;
+  /** Unix seconds of the last event that changed it. */
+  updatedAt: number;
 }
 
 export interface GrantsAndPolicies {
@@ -133,7 +145,7 @@ export interface EmergencyContactsConfig {
   activatesAt: number;
   /** The patient withdrew it before it took effect. */
   cancelled: boolean;
-  proposed: EventRef;
+  proposedAt: number;
 }
 
 export interface EmergencyVote {
@@ -160,10 +172,10 @@ export interface EmergencyRequestSummary {
   rejections: number;
   /** When the grant ends (set once granted). */
   expiresAt?: number;
-  granted?: EventRef;
+  grantedAt?: number;
   closedBy?: Address;
-  closed?: EventRef;
-  requested: EventRef;
+  closedAt?: number;
+  requestedAt: number;
 }
 
 export interface EmergencyOverview {
@@ -204,7 +216,7 @@ export interface Study {
   /** Data collection closed by the researcher. */
   closed: boolean;
   dataAccepted: number;
-  created: EventRef;
+  createdAt: number;
 }
 
 /** One record a patient submitted to a study, and what became of it. */
@@ -217,8 +229,7 @@ export interface DataContribution {
   reward?: bigint;
   /** Set once rejected. */
   rejectReason?: RejectReasonName | `Unknown(${number})`;
-  submitted: EventRef;
-  updated: EventRef;
+  submittedAt: number;
 }
 
 export interface ResearcherOverview {
@@ -236,9 +247,9 @@ export interface HospitalStaff {
   hospitalId: number;
   name: string;
   suspended: boolean;
-  admitted: EventRef;
+  admittedAt: number;
   /** Current staff, in the order they were added. */
-  staff: { account: Address; added: EventRef }[];
+  staff: { account: Address; addedAt: number }[];
 }
 
 // ── dashboard ────────────────────────────────────────────────────────────────────────────────
