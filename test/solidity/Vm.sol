@@ -8,6 +8,7 @@ interface Vm {
     function assume(bool condition) external pure;
     function expectRevert(bytes calldata revertData) external;
     function warp(uint256 timestamp) external;
+    function deal(address account, uint256 newBalance) external;
 }
 
 abstract contract CheatCodes {
