@@ -135,8 +135,9 @@ export async function studyCommand(ctx: CliContext, out: Output, args: string[],
       return out.result({ studies }, lines.length ? lines.join("\n") : "No studies yet.");
     }
     case "show": {
+      const id = studyId(target, sub);
       const chain = await ctx.chain(false);
-      const study = await getStudy(chain, studyId(target, sub));
+      const study = await getStudy(chain, id);
       return out.result(study, await summary(chain, study));
     }
     case "fund": {
