@@ -1,0 +1,727 @@
+/**
+ * The production query backend: the same questions as `RpcQueryBackend`, asked of a subgraph
+ * (subgraph/schema.graphql) over HTTP with `fetch`. Documents use The Graph's derived API
+ * (collection fields with where, orderBy, orderDirection, first, skip); a test validates each one
+ * against subgraph/generated-api.graphql. Statuses that time changes are derived at the subgraph's
+ * indexed block (`_meta.block.timestamp`), as the RPC backend derives them at its head.
+ *
+ * Known differences from the RPC backend, all from what the schema keeps: the access log holds
+ * ConsentManager's AccessEvents and PolicySet versions (no entries for PolicyRevoked or the
+ * emergency milestones; those are in `grantsAndPolicies` and `emergency`); record registrations carry
+ * no log index, so records registered in one block are ordered by id; collections are read 1,000
+ * at a time with `skip` (graph-node caps `skip` at 5,000 by default).
+ */
+import { getAddress, type Address, type Hex } from "viem";
+import { CaduceusError } from "../errors.ts";
+import type { PolicyTerms } from "../chain/access.ts";
+import {
+  EMERGENCY_STATUS,
+  Justification,
+  type EmergencyStatusName,
+  type JustificationName,
+} from "../chain/emergency.ts";
+import { rejectReasonName, type DataStatusName, type StudyStatusName } from "../chain/research.ts";
+import { purposeNames, type PurposeName } from "../chain/roles.ts";
+import { RecordCategory, type RecordCategoryName } from "../fhir/categories.ts";
+import { DENY_REASON, GRANT_STATUS, REQUEST_OUTCOME } from "../chain/access.ts";
+import {
+  pageSize,
+  type Dashboard,
+  type DashboardOptions,
+  type DataContribution,
+  type EmergencyContactsConfig,
+  type EmergencyOverview,
+  type EmergencyRequestSummary,
+  type EventRef,
+  type GrantsAndPolicies,
+  type GrantSummary,
+  type HospitalStaff,
+  type LogEntry,
+  type Page,
+  type PageRequest,
+  type PatientRecord,
+  type PolicyView,
+  type QueryBackend,
+  type RecordVersion,
+  type ResearcherOverview,
+  type Study,
+} from "./types.ts";
+
+const BATCH = 1000;
+
+// ── documents (validated against subgraph/generated-api.graphql in test/query/graphql.test.ts) ──
+
+const EVENT = "id blockNumber blockTimestamp transactionHash";
+const STUDY_FIELDS = `studyId researcher { id } token goal deadline reward maxContributions categories protocolCid raised refunded
+  status withdrawnAmount closed acceptedContributions createdAt funders(first: 1000) { id }`;
+const CONTRIBUTION_FIELDS = "study { studyId } patient { id } record { id } status reward rejectReason submittedAt";
+
+export const DOCUMENTS = {
+  meta: `query Meta { _meta { block { number timestamp } } }`,
+  records: `query PatientRecords($patient: String!, $first: Int!, $skip: Int!) {
+  records(where: { patient: $patient }, orderBy: blockNumber, orderDirection: asc, first: $first, skip: $skip) {
+    id patient { id } provider { id } hospitalId patientAuthored cid contentDigest category version
+    previousVersion { id } nextVersion { id } registeredAt blockNumber transactionHash
+  }
+}`,
+  grantsAndPolicies: `query GrantsAndPolicies($patient: String!) {
+  policies(where: { patient: $patient }, first: 1000) {
+    policyId version active revokedAt
+    current { grantee role purposes rights validFrom validUntil categories recordId anonymizedOnly autoApprove ${EVENT} }
+  }
+  grants(where: { patient: $patient }, orderBy: updatedAt, orderDirection: desc, first: 1000) {
+    grantee { id } purpose status rights expiresAt policyVersion { policyId: policy { policyId } } sharedBy { id } updatedAt
+  }
+}`,
+  accessLog: `query AccessLog($patient: String!, $first: Int!, $skipEvents: Int!, $skipPolicies: Int!) {
+  accessEvents(where: { patient: $patient }, orderBy: blockNumber, orderDirection: desc, first: $first, skip: $skipEvents) {
+    kind grantee { id } purpose policyId rights outcome denyReason expiresAt approved revokedBy { id } sharer { id }
+    record { id } deliverer { id } copyCid ${EVENT}
+  }
+  policyVersions(where: { patient: $patient }, orderBy: blockNumber, orderDirection: desc, first: $first, skip: $skipPolicies) {
+    policy { policyId } version grantee role purposes validUntil anonymizedOnly ${EVENT}
+  }
+}`,
+  emergency: `query Emergency($patient: String!) {
+  emergencyConfigs(where: { patient: $patient }, orderBy: version, orderDirection: desc, first: 1000) {
+    version threshold sharesCid activatesAt proposedAt cancelled contacts(orderBy: index, first: 10) { contact { id } }
+  }
+  emergencyRequests(where: { patient: $patient }, orderBy: requestedAt, orderDirection: desc, first: 1000) {
+    doctor { id } round config { version } justification noteCid duration approveBy status approvals rejections
+    expiresAt grantedAt closedAt closedBy { id } requestedAt
+    votes(orderBy: blockNumber, first: 10) { contact { id } approved ${EVENT} }
+  }
+}`,
+  studies: `query Studies($first: Int!, $skip: Int!) {
+  studies(orderBy: studyId, orderDirection: desc, first: $first, skip: $skip) { ${STUDY_FIELDS} }
+}`,
+  study: `query Study($studyId: BigInt!) { studies(where: { studyId: $studyId }, first: 1) { ${STUDY_FIELDS} } }`,
+  researcher: `query Researcher($researcher: String!) {
+  studies(where: { researcher: $researcher }, orderBy: studyId, orderDirection: desc, first: 1000) { ${STUDY_FIELDS} }
+  dataContributions(where: { study_: { researcher: $researcher } }, orderBy: submittedAt, orderDirection: desc, first: 1000) {
+    ${CONTRIBUTION_FIELDS}
+  }
+}`,
+  contributions: `query Contributions($patient: String!) {
+  dataContributions(where: { patient: $patient }, orderBy: submittedAt, orderDirection: desc, first: 1000) { ${CONTRIBUTION_FIELDS} }
+}`,
+  studiesByIds: `query StudiesByIds($ids: [BigInt!]!) {
+  studies(where: { studyId_in: $ids }, orderBy: studyId, orderDirection: desc, first: 1000) { ${STUDY_FIELDS} }
+}`,
+  hospitalStaff: `query HospitalStaff($hospital: ID!) {
+  hospital(id: $hospital) {
+    hospitalId name suspended admittedAt
+    staff(where: { active: true }, orderBy: addedAt, first: 1000) { staff { id } addedAt }
+  }
+}`,
+} as const;
+
+// ── response shapes (as the schema types them: BigInt and Bytes are strings) ──────────────────
+
+type Id = { id: string };
+type Ev = { id: string; blockNumber: string; blockTimestamp: string; transactionHash: string };
+type StudyRow = {
+  studyId: string;
+  researcher: Id;
+  token: string;
+  goal: string;
+  deadline: string;
+  reward: string;
+  maxContributions: number;
+  categories: number;
+  protocolCid: string;
+  raised: string;
+  refunded: string;
+  status: "FUNDING" | "FUNDED" | "CANCELLED";
+  withdrawnAmount: string | null;
+  closed: boolean;
+  acceptedContributions: number;
+  createdAt: string;
+  funders: Id[];
+};
+type ContributionRow = {
+  study: { studyId: string };
+  patient: Id;
+  record: Id;
+  status: "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID";
+  reward: string | null;
+  rejectReason: number | null;
+  submittedAt: string;
+};
+
+export class SubgraphError extends CaduceusError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("SUBGRAPH_UNAVAILABLE", `The subgraph could not answer: ${message}`, options);
+  }
+}
+
+export interface GraphQLQueryOptions {
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Extra request headers (an API key for a hosted gateway). */
+  headers?: Record<string, string>;
+}
+
+export class GraphQLQueryBackend implements QueryBackend {
+  readonly kind = "graphql";
+  private readonly fetch: typeof fetch;
+
+  constructor(
+    readonly url: string,
+    private readonly options: GraphQLQueryOptions = {},
+  ) {
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  async records(patient: Address): Promise<PatientRecord[]> {
+    type Row = {
+      id: Hex;
+      patient: Id;
+      provider: Id;
+      hospitalId: string;
+      patientAuthored: boolean;
+      cid: Hex;
+      contentDigest: Hex;
+      category: string;
+      version: number;
+      previousVersion: Id | null;
+      nextVersion: Id | null;
+      registeredAt: string;
+      blockNumber: string;
+      transactionHash: Hex;
+    };
+    const rows: Row[] = [];
+    for (let skip = 0; ; skip += BATCH) {
+      const { records } = await this.query<{ records: Row[] }>(DOCUMENTS.records, {
+        patient: lower(patient),
+        first: BATCH,
+        skip,
+      });
+      rows.push(...records);
+      if (records.length < BATCH) break;
+    }
+    const versions = new Map<Hex, RecordVersion>(
+      rows.map((r) => [
+        r.id,
+        {
+          recordId: r.id,
+          patient: getAddress(r.patient.id),
+          provider: getAddress(r.provider.id),
+          hospitalId: Number(r.hospitalId),
+          patientAuthored: r.patientAuthored,
+          cid: r.cid,
+          contentDigest: r.contentDigest,
+          category: enumName(RecordCategory, r.category) as RecordCategoryName,
+          version: r.version,
+          previousVersion: (r.previousVersion?.id as Hex) ?? null,
+          nextVersion: (r.nextVersion?.id as Hex) ?? null,
+          registered: {
+            blockNumber: BigInt(r.blockNumber),
+            transactionHash: r.transactionHash,
+            timestamp: Number(r.registeredAt),
+          },
+        },
+      ]),
+    );
+    const records: PatientRecord[] = [];
+    for (const first of versions.values()) {
+      if (first.previousVersion) continue;
+      const chain = [first];
+      for (let next = first.nextVersion; next && versions.has(next); next = versions.get(next)!.nextVersion)
+        chain.push(versions.get(next)!);
+      records.push({ latest: chain[chain.length - 1], versions: chain });
+    }
+    const key = (r: PatientRecord) => r.latest.registered.blockNumber;
+    return records.sort((a, b) =>
+      key(a) === key(b) ? (a.latest.recordId < b.latest.recordId ? 1 : -1) : key(a) < key(b) ? 1 : -1,
+    );
+  }
+
+  async grantsAndPolicies(patient: Address): Promise<GrantsAndPolicies> {
+    type PolicyRow = {
+      policyId: Hex;
+      version: number;
+      active: boolean;
+      revokedAt: string | null;
+      current: Ev &
+        Omit<Record<keyof PolicyTerms, string>, "rights" | "categories" | "anonymizedOnly" | "autoApprove"> & {
+          rights: number;
+          categories: number;
+          anonymizedOnly: boolean;
+          autoApprove: boolean;
+        };
+    };
+    type GrantRow = {
+      grantee: Id;
+      purpose: number;
+      status: string;
+      rights: number;
+      expiresAt: string;
+      policyVersion: { policyId: { policyId: Hex } } | null;
+      sharedBy: Id | null;
+      updatedAt: string;
+    };
+    const [{ policies, grants }, now] = await Promise.all([
+      this.query<{ policies: PolicyRow[]; grants: GrantRow[] }>(DOCUMENTS.grantsAndPolicies, {
+        patient: lower(patient),
+      }),
+      this.now(),
+    ]);
+    const policyViews = policies.map((p): PolicyView => {
+      const c = p.current;
+      const terms: PolicyTerms = {
+        grantee: getAddress(c.grantee),
+        role: c.role as Hex,
+        purposes: BigInt(c.purposes),
+        rights: c.rights,
+        validFrom: Number(c.validFrom),
+        validUntil: Number(c.validUntil),
+        categories: c.categories,
+        recordId: c.recordId as Hex,
+        anonymizedOnly: c.anonymizedOnly,
+        autoApprove: c.autoApprove,
+      };
+      return {
+        policyId: p.policyId,
+        version: p.version,
+        active: p.active,
+        terms,
+        purposes: purposeNames(terms.purposes),
+        set: eventRef(c),
+        ...(p.revokedAt ? { revokedAt: Number(p.revokedAt) } : {}),
+      };
+    });
+    const changed = (p: PolicyView) => Math.max(p.set.timestamp, p.revokedAt ?? 0);
+    return {
+      policies: policyViews.sort((a, b) => changed(b) - changed(a) || byRef(b.set, a.set)),
+      grants: grants.map((g): GrantSummary => {
+        const stored = enumName(
+          Object.fromEntries(GRANT_STATUS.map((s, i) => [s, i])),
+          g.status,
+        ) as GrantSummary["status"];
+        const expired = (stored === "Active" || stored === "Pending") && Number(g.expiresAt) <= now.timestamp;
+        return {
+          grantee: getAddress(g.grantee.id),
+          purpose: purposeName(g.purpose),
+          status: expired ? "Expired" : stored,
+          rights: g.rights,
+          expiresAt: Number(g.expiresAt),
+          ...(g.policyVersion ? { policyId: g.policyVersion.policyId.policyId } : {}),
+          ...(g.sharedBy ? { sharedBy: getAddress(g.sharedBy.id) } : {}),
+          updatedAt: Number(g.updatedAt),
+        };
+      }),
+    };
+  }
+
+  async accessLog(patient: Address, page?: PageRequest): Promise<Page<LogEntry>> {
+    type EventRow = Ev & {
+      kind: "REQUESTED" | "DECIDED" | "REVOKED" | "SHARED" | "KEY_DELIVERED";
+      grantee: Id;
+      purpose: number;
+      policyId: Hex | null;
+      outcome: string | null;
+      denyReason: string | null;
+      expiresAt: string | null;
+      approved: boolean | null;
+      revokedBy: Id | null;
+      sharer: Id | null;
+      record: Id | null;
+      deliverer: Id | null;
+      copyCid: Hex | null;
+    };
+    type VersionRow = Ev & {
+      policy: { policyId: Hex };
+      version: number;
+      grantee: string;
+      role: Hex;
+      purposes: string;
+      validUntil: string;
+      anonymizedOnly: boolean;
+    };
+    const first = pageSize(page);
+    const [skipEvents, skipPolicies] = page?.cursor ? parseSkips(page.cursor) : [0, 0];
+    const { accessEvents, policyVersions } = await this.query<{
+      accessEvents: EventRow[];
+      policyVersions: VersionRow[];
+    }>(DOCUMENTS.accessLog, {
+      patient: lower(patient),
+      first: first + 1,
+      skipEvents,
+      skipPolicies,
+    });
+    const merged = [
+      ...accessEvents.map((e) => ({ from: "event" as const, ref: eventRef(e), entry: accessEntry(e) })),
+      ...policyVersions.map((v) => ({
+        from: "policy" as const,
+        ref: eventRef(v),
+        entry: {
+          kind: "PolicySet" as const,
+          policyId: v.policy.policyId,
+          version: v.version,
+          grantee: getAddress(v.grantee),
+          role: v.role,
+          purposes: purposeNames(BigInt(v.purposes)),
+          validUntil: Number(v.validUntil),
+          anonymizedOnly: v.anonymizedOnly,
+        },
+      })),
+    ].sort((a, b) => byRef(b.ref, a.ref));
+    const taken = merged.slice(0, first);
+    const items = taken.map(
+      ({ ref, entry }) =>
+        ({
+          ...entry,
+          blockNumber: ref.blockNumber,
+          transactionHash: ref.transactionHash,
+          logIndex: ref.logIndex,
+          timestamp: ref.timestamp,
+        }) as LogEntry,
+    );
+    if (merged.length <= first) return { items };
+    const used = (from: string) => taken.filter((t) => t.from === from).length;
+    return { items, cursor: `${skipEvents + used("event")}.${skipPolicies + used("policy")}` };
+  }
+
+  async emergency(patient: Address): Promise<EmergencyOverview> {
+    type ConfigRow = {
+      version: number;
+      threshold: number;
+      sharesCid: Hex;
+      activatesAt: string;
+      proposedAt: string;
+      cancelled: boolean;
+      contacts: { contact: Id }[];
+    };
+    type RequestRow = {
+      doctor: Id;
+      round: number;
+      config: { version: number };
+      justification: number;
+      noteCid: Hex;
+      duration: string;
+      approveBy: string;
+      status: string;
+      approvals: number;
+      rejections: number;
+      expiresAt: string | null;
+      grantedAt: string | null;
+      closedAt: string | null;
+      closedBy: Id | null;
+      requestedAt: string;
+      votes: (Ev & { contact: Id; approved: boolean })[];
+    };
+    const [{ emergencyConfigs, emergencyRequests }, now] = await Promise.all([
+      this.query<{ emergencyConfigs: ConfigRow[]; emergencyRequests: RequestRow[] }>(DOCUMENTS.emergency, {
+        patient: lower(patient),
+      }),
+      this.now(),
+    ]);
+    const configs = emergencyConfigs.map((c): EmergencyContactsConfig => ({
+      version: c.version,
+      contacts: c.contacts.map((x) => getAddress(x.contact.id)),
+      threshold: c.threshold,
+      sharesCid: c.sharesCid,
+      activatesAt: Number(c.activatesAt),
+      cancelled: c.cancelled,
+      proposedAt: Number(c.proposedAt),
+    }));
+    const requests = emergencyRequests.map((r): EmergencyRequestSummary => {
+      let status = enumName(
+        Object.fromEntries(EMERGENCY_STATUS.map((s, i) => [s, i])),
+        r.status,
+      ) as EmergencyStatusName;
+      if (status === "Open" && now.timestamp >= Number(r.approveBy)) status = "Expired";
+      if (status === "Granted" && r.expiresAt && now.timestamp >= Number(r.expiresAt)) status = "Expired";
+      return {
+        doctor: getAddress(r.doctor.id),
+        round: r.round,
+        configVersion: r.config.version,
+        justification: JUSTIFICATION_NAMES[r.justification],
+        noteCid: r.noteCid === "0x" ? null : r.noteCid,
+        duration: Number(r.duration),
+        approveBy: Number(r.approveBy),
+        status,
+        votes: r.votes.map((v) => ({ contact: getAddress(v.contact.id), approved: v.approved, at: eventRef(v) })),
+        approvals: r.approvals,
+        rejections: r.rejections,
+        ...(r.expiresAt ? { expiresAt: Number(r.expiresAt) } : {}),
+        ...(r.grantedAt ? { grantedAt: Number(r.grantedAt) } : {}),
+        ...(r.closedBy ? { closedBy: getAddress(r.closedBy.id) } : {}),
+        ...(r.closedAt ? { closedAt: Number(r.closedAt) } : {}),
+        requestedAt: Number(r.requestedAt),
+      };
+    });
+    const live = configs.filter((c) => !c.cancelled);
+    const current = live.find((c) => c.activatesAt <= now.timestamp);
+    const pending = live.find((c) => c.activatesAt > now.timestamp && c.version > (current?.version ?? 0));
+    return { ...(current ? { current } : {}), ...(pending ? { pending } : {}), configs, requests };
+  }
+
+  async studies(page?: PageRequest): Promise<Page<Study>> {
+    const first = pageSize(page);
+    const skip = page?.cursor ? Number(page.cursor) : 0;
+    if (!Number.isSafeInteger(skip) || skip < 0)
+      throw new RangeError(`not a study-list cursor of this backend: ${page?.cursor}`);
+    const [{ studies }, now] = await Promise.all([
+      this.query<{ studies: StudyRow[] }>(DOCUMENTS.studies, { first: first + 1, skip }),
+      this.now(),
+    ]);
+    const items = studies.slice(0, first).map((s) => study(s, now.timestamp));
+    return studies.length > first ? { items, cursor: String(skip + first) } : { items };
+  }
+
+  async study(studyId: bigint): Promise<Study | undefined> {
+    const [{ studies }, now] = await Promise.all([
+      this.query<{ studies: StudyRow[] }>(DOCUMENTS.study, { studyId: studyId.toString() }),
+      this.now(),
+    ]);
+    return studies[0] && study(studies[0], now.timestamp);
+  }
+
+  async researcher(researcher: Address): Promise<ResearcherOverview> {
+    const [{ studies, dataContributions }, now] = await Promise.all([
+      this.query<{ studies: StudyRow[]; dataContributions: ContributionRow[] }>(DOCUMENTS.researcher, {
+        researcher: lower(researcher),
+      }),
+      this.now(),
+    ]);
+    return {
+      researcher,
+      studies: studies.map((s) => study(s, now.timestamp)),
+      contributions: dataContributions.map(contribution),
+    };
+  }
+
+  async contributions(patient: Address): Promise<DataContribution[]> {
+    const { dataContributions } = await this.query<{ dataContributions: ContributionRow[] }>(DOCUMENTS.contributions, {
+      patient: lower(patient),
+    });
+    return dataContributions.map(contribution);
+  }
+
+  async hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined> {
+    type Row = {
+      hospitalId: string;
+      name: string;
+      suspended: boolean;
+      admittedAt: string;
+      staff: { staff: Id; addedAt: string }[];
+    };
+    const { hospital: row } = await this.query<{ hospital: Row | null }>(DOCUMENTS.hospitalStaff, {
+      hospital: lower(hospital),
+    });
+    if (!row) return undefined;
+    return {
+      hospital,
+      hospitalId: Number(row.hospitalId),
+      name: row.name,
+      suspended: row.suspended,
+      admittedAt: Number(row.admittedAt),
+      staff: row.staff.map((s) => ({ account: getAddress(s.staff.id), addedAt: Number(s.addedAt) })),
+    };
+  }
+
+  async dashboard(patient: Address, options: DashboardOptions = {}): Promise<Dashboard> {
+    const [asOf, records, { policies, grants }, log, emergency, contributions] = await Promise.all([
+      this.now(),
+      this.records(patient),
+      this.grantsAndPolicies(patient),
+      this.accessLog(patient, { first: options.logPageSize ?? 20 }),
+      this.emergency(patient),
+      this.contributions(patient),
+    ]);
+    const ids = [...new Set(contributions.map((c) => c.studyId.toString()))];
+    const studies = ids.length
+      ? (await this.query<{ studies: StudyRow[] }>(DOCUMENTS.studiesByIds, { ids })).studies.map((s) =>
+          study(s, asOf.timestamp),
+        )
+      : [];
+    return {
+      patient,
+      asOf,
+      records,
+      policies,
+      grants,
+      log,
+      emergency,
+      research: { contributions, studies },
+      counts: {
+        records: records.length,
+        versions: records.reduce((n, r) => n + r.versions.length, 0),
+        // The subgraph's Patient entity keeps no log counters; these count what one page saw.
+        accessEvents: log.items.length,
+        keyDeliveries: log.items.filter((e) => e.kind === "KeyDelivered").length,
+        contributions: contributions.length,
+      },
+    };
+  }
+
+  // ── plumbing ───────────────────────────────────────────────────────────────────────────────
+
+  /** The block the subgraph has indexed up to. */
+  private async now(): Promise<{ blockNumber: bigint; timestamp: number }> {
+    const { _meta } = await this.query<{ _meta: { block: { number: number; timestamp: number | null } } }>(
+      DOCUMENTS.meta,
+      {},
+    );
+    return {
+      blockNumber: BigInt(_meta.block.number),
+      timestamp: _meta.block.timestamp ?? Math.floor(Date.now() / 1000),
+    };
+  }
+
+  async query<T>(document: string, variables: Record<string, unknown>): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", ...this.options.headers },
+        body: JSON.stringify({ query: document, variables }),
+      });
+    } catch (cause) {
+      throw new SubgraphError(`${this.url} is unreachable`, { cause });
+    }
+    if (!response.ok) throw new SubgraphError(`${this.url} answered HTTP ${response.status}`);
+    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+    if (body.errors?.length) throw new SubgraphError(body.errors.map((e) => e.message).join("; "));
+    if (!body.data) throw new SubgraphError("the response holds no data");
+    return body.data;
+  }
+}
+
+// ── mapping helpers ──────────────────────────────────────────────────────────────────────────
+
+const JUSTIFICATION_NAMES = Object.fromEntries(
+  Object.entries(Justification).map(([name, code]) => [code, name]),
+) as Record<number, JustificationName>;
+const purposeName = (code: number): PurposeName => purposeNames(1n << BigInt(code))[0];
+const lower = (address: Address) => address.toLowerCase();
+
+/** "LAB" → "Lab", "KEY_DELIVERED" → "KeyDelivered": a schema enum value to the name the SDK uses. */
+function enumName(names: Record<string, number>, value: string): string {
+  const found = Object.keys(names).find((name) => name.toLowerCase() === value.replaceAll("_", "").toLowerCase());
+  if (!found) throw new SubgraphError(`unexpected enum value ${value}`);
+  return found;
+}
+
+/** An event entity's position: its id is transaction hash ++ log index (int32, little-endian). */
+function eventRef(e: Ev): EventRef {
+  const tail = e.id.slice(-8);
+  const logIndex = Number.parseInt(tail.match(/../g)!.reverse().join(""), 16);
+  return {
+    blockNumber: BigInt(e.blockNumber),
+    logIndex,
+    transactionHash: e.transactionHash as Hex,
+    timestamp: Number(e.blockTimestamp),
+  };
+}
+
+function byRef(a: EventRef, b: EventRef): number {
+  return a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1;
+}
+
+function parseSkips(cursor: string): [number, number] {
+  const match = /^(\d+)\.(\d+)$/.exec(cursor);
+  if (!match) throw new RangeError(`not an access-log cursor of this backend: ${cursor}`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+type AccessRow = {
+  kind: string;
+  grantee: Id;
+  purpose: number;
+  policyId: Hex | null;
+  outcome: string | null;
+  denyReason: string | null;
+  expiresAt: string | null;
+  approved: boolean | null;
+  revokedBy: Id | null;
+  sharer: Id | null;
+  record: Id | null;
+  deliverer: Id | null;
+  copyCid: Hex | null;
+};
+
+/** An AccessEvent as the access-log entry `decodeAccessLogEntry` makes of the same event. */
+function accessEntry(e: AccessRow) {
+  const purpose = purposeName(e.purpose);
+  const grantee = getAddress(e.grantee.id);
+  switch (e.kind) {
+    case "REQUESTED":
+      return {
+        kind: "AccessRequested" as const,
+        requester: grantee,
+        policyId: e.policyId!,
+        purpose,
+        outcome: enumName(Object.fromEntries(REQUEST_OUTCOME.map((s, i) => [s, i])), e.outcome!),
+        reason: enumName(Object.fromEntries(DENY_REASON.map((s, i) => [s, i])), e.denyReason!),
+        expiresAt: Number(e.expiresAt ?? 0),
+      };
+    case "DECIDED":
+      return { kind: "AccessDecided" as const, requester: grantee, purpose, approved: e.approved! };
+    case "REVOKED":
+      return { kind: "AccessRevoked" as const, grantee, purpose, by: getAddress(e.revokedBy!.id) };
+    case "SHARED":
+      return {
+        kind: "AccessShared" as const,
+        sharer: getAddress(e.sharer!.id),
+        recipient: grantee,
+        purpose,
+        expiresAt: Number(e.expiresAt ?? 0),
+      };
+    case "KEY_DELIVERED":
+      return {
+        kind: "KeyDelivered" as const,
+        grantee,
+        recordId: e.record!.id as Hex,
+        purpose,
+        deliverer: getAddress(e.deliverer!.id),
+        deidentifiedCopy: !!e.copyCid && e.copyCid !== "0x",
+      };
+    default:
+      throw new SubgraphError(`unexpected access event kind ${e.kind}`);
+  }
+}
+
+function study(s: StudyRow, now: number): Study {
+  const raised = BigInt(s.raised);
+  const goal = BigInt(s.goal);
+  const stored = enumName({ Funding: 0, Funded: 1, Cancelled: 3 }, s.status) as StudyStatusName;
+  return {
+    studyId: BigInt(s.studyId),
+    researcher: getAddress(s.researcher.id),
+    token: getAddress(s.token),
+    goal,
+    deadline: Number(s.deadline),
+    reward: BigInt(s.reward),
+    maxContributions: s.maxContributions,
+    categories: s.categories,
+    protocolCid: s.protocolCid as Hex,
+    raised,
+    refunded: BigInt(s.refunded),
+    withdrawn: BigInt(s.withdrawnAmount ?? 0),
+    fundedPercent: goal === 0n ? 0 : Number((raised * 100n) / goal),
+    funders: s.funders.length,
+    status: stored === "Funding" && now > Number(s.deadline) ? "Failed" : stored,
+    closed: s.closed,
+    dataAccepted: s.acceptedContributions,
+    createdAt: Number(s.createdAt),
+  };
+}
+
+function contribution(c: ContributionRow): DataContribution {
+  const status = enumName({ Submitted: 1, Accepted: 2, Rejected: 3, Paid: 4 }, c.status) as Exclude<
+    DataStatusName,
+    "None"
+  >;
+  return {
+    studyId: BigInt(c.study.studyId),
+    patient: getAddress(c.patient.id),
+    recordId: c.record.id as Hex,
+    status,
+    ...(c.reward !== null && status !== "Submitted" && status !== "Rejected" ? { reward: BigInt(c.reward) } : {}),
+    ...(c.rejectReason !== null && status === "Rejected" ? { rejectReason: rejectReasonName(c.rejectReason) } : {}),
+    submittedAt: Number(c.submittedAt),
+  };
+}
