@@ -7,6 +7,19 @@ export function eventId(event: ethereum.Event): Bytes {
   return event.transaction.hash.concatI32(event.logIndex.toI32());
 }
 
+/** Block number × 2^32 + log index: an event's place in chain order, as one sortable number. */
+export function position(event: ethereum.Event): BigInt {
+  return event.block.number.leftShift(32).plus(event.logIndex);
+}
+
+/** Counts one more entry in `address`'s access log (and one more key delivery when `keyDelivery`). */
+export function countLogEntry(address: Address, keyDelivery: boolean): void {
+  const patient = ensurePatient(address);
+  patient.accessLogCount = patient.accessLogCount + 1;
+  if (keyDelivery) patient.keyDeliveryCount = patient.keyDeliveryCount + 1;
+  patient.save();
+}
+
 /** The Account of `address`, created on first sight. */
 export function ensureAccount(address: Address): Account {
   let account = Account.load(address);
@@ -25,6 +38,8 @@ export function ensurePatient(address: Address): Patient {
     patient = new Patient(address);
     patient.account = address;
     patient.recordCount = 0;
+    patient.accessLogCount = 0;
+    patient.keyDeliveryCount = 0;
     patient.save();
   }
   return patient;

@@ -9,8 +9,8 @@ import {
   PolicyRevoked,
   PolicySet,
 } from "../../generated/ConsentManager/ConsentManager";
-import { AccessEvent, Grant, Policy, PolicyVersion } from "../../generated/schema";
-import { ensureAccount, ensurePatient, eventId } from "../helpers";
+import { AccessEvent, Grant, Policy, PolicyRevocation, PolicyVersion } from "../../generated/schema";
+import { countLogEntry, ensureAccount, ensurePatient, eventId, position } from "../helpers";
 
 /** contracts/types/Access.sol `RequestOutcome`, in order. */
 const OUTCOMES = ["GRANTED", "PENDING", "DENIED"];
@@ -43,9 +43,11 @@ function accessEvent(event: ethereum.Event, kind: string, patient: Address, gran
   const id = grantId(patient, grantee, purpose);
   if (Grant.load(id) != null) entry.grant = id;
   entry.purpose = purpose;
+  entry.position = position(event);
   entry.blockNumber = event.block.number;
   entry.blockTimestamp = event.block.timestamp;
   entry.transactionHash = event.transaction.hash;
+  countLogEntry(patient, kind == "KEY_DELIVERED");
   return entry;
 }
 
@@ -68,6 +70,7 @@ export function handlePolicySet(event: PolicySet): void {
   version.recordId = terms.recordId;
   version.anonymizedOnly = terms.anonymizedOnly;
   version.autoApprove = terms.autoApprove;
+  version.position = position(event);
   version.blockNumber = event.block.number;
   version.blockTimestamp = event.block.timestamp;
   version.transactionHash = event.transaction.hash;
@@ -83,15 +86,30 @@ export function handlePolicySet(event: PolicySet): void {
   policy.active = true;
   policy.current = version.id;
   policy.revokedAt = null;
+  policy.revocation = null;
   policy.save();
+  countLogEntry(event.params.patient, false);
 }
 
 export function handlePolicyRevoked(event: PolicyRevoked): void {
   const policy = Policy.load(event.params.patient.concat(event.params.policyId));
   if (policy == null) return; // cannot happen: the contract only revokes policies it holds
+  const revocation = new PolicyRevocation(eventId(event));
+  revocation.policy = policy.id;
+  revocation.patient = event.params.patient;
+  revocation.policyId = event.params.policyId;
+  revocation.version = event.params.version.toI32();
+  revocation.position = position(event);
+  revocation.blockNumber = event.block.number;
+  revocation.blockTimestamp = event.block.timestamp;
+  revocation.transactionHash = event.transaction.hash;
+  revocation.save();
+
   policy.active = false;
   policy.revokedAt = event.block.timestamp;
+  policy.revocation = revocation.id;
   policy.save();
+  countLogEntry(event.params.patient, false);
 }
 
 export function handleAccessRequested(event: AccessRequested): void {
@@ -116,6 +134,7 @@ export function handleAccessRequested(event: AccessRequested): void {
     grant.policyVersion = policy != null ? policy.current : null;
     grant.sharedBy = null;
     grant.updatedAt = event.block.timestamp;
+    grant.lastEvent = eventId(event);
     grant.save();
   }
 
@@ -133,6 +152,7 @@ export function handleAccessDecided(event: AccessDecided): void {
   const grant = Grant.load(grantId(params.patient, params.requester, params.purpose));
   if (grant != null) {
     grant.status = params.approved ? "ACTIVE" : "DENIED";
+    grant.lastEvent = eventId(event);
     grant.save();
   }
   const entry = accessEvent(event, "DECIDED", params.patient, params.requester, params.purpose);
@@ -145,6 +165,7 @@ export function handleAccessRevoked(event: AccessRevoked): void {
   const grant = Grant.load(grantId(params.patient, params.grantee, params.purpose));
   if (grant != null) {
     grant.status = "REVOKED";
+    grant.lastEvent = eventId(event);
     grant.save();
   }
   ensureAccount(params.by);
@@ -174,6 +195,7 @@ export function handleAccessShared(event: AccessShared): void {
   grant.policyVersion = own != null ? own.policyVersion : null;
   grant.sharedBy = params.sharer;
   grant.updatedAt = event.block.timestamp;
+  grant.lastEvent = eventId(event);
   grant.save();
 
   const entry = accessEvent(event, "SHARED", params.patient, params.recipient, params.purpose);

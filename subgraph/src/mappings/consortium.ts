@@ -76,10 +76,15 @@ function changeStaff(event: ethereum.Event, hospital: Address, staff: Address, a
     membership.hospital = hospital;
     membership.staff = staff;
     membership.addedAt = event.block.timestamp;
+    membership.addedAtBlock = event.block.number;
+    membership.addedAtLogIndex = event.logIndex.toI32();
   }
   membership.active = added;
-  if (added) membership.addedAt = event.block.timestamp;
-  else membership.removedAt = event.block.timestamp;
+  if (added) {
+    membership.addedAt = event.block.timestamp;
+    membership.addedAtBlock = event.block.number;
+    membership.addedAtLogIndex = event.logIndex.toI32();
+  } else membership.removedAt = event.block.timestamp;
   membership.save();
 
   const change = new StaffChange(eventId(event));

@@ -1,6 +1,6 @@
 // EmergencyAccess: contact configurations, doctors' requests, contacts' votes, emergency grants,
 // record keys wrapped to the emergency key, and governance's limits.
-import { Address, BigInt, Bytes } from "@graphprotocol/graph-ts";
+import { Address, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 import {
   ContactsChangeCancelled,
   ContactsProposed,
@@ -15,12 +15,13 @@ import {
 import {
   EmergencyConfig,
   EmergencyContact,
+  EmergencyEvent,
   EmergencyKey,
   EmergencyLimitsChange,
   EmergencyRequest,
   EmergencyVote,
 } from "../../generated/schema";
-import { ensureAccount, ensurePatient, eventId } from "../helpers";
+import { countLogEntry, ensureAccount, ensurePatient, eventId, position } from "../helpers";
 
 /** contracts/types/Emergency.sol `EmergencyStatus`, in order (only REJECTED and CANCELLED are ever emitted). */
 const STATUSES = ["NONE", "OPEN", "GRANTED", "REJECTED", "CANCELLED", "EXPIRED"];
@@ -31,6 +32,22 @@ function configId(patient: Address, version: BigInt): Bytes {
 
 function requestId(patient: Address, doctor: Address, round: BigInt): Bytes {
   return patient.concat(doctor).concatI32(round.toI32());
+}
+
+/** A new access-log entry for an emergency milestone; the caller sets the kind's fields and saves. */
+function emergencyEvent(event: ethereum.Event, kind: string, patient: Address, doctor: Address, round: BigInt): EmergencyEvent {
+  const entry = new EmergencyEvent(eventId(event));
+  entry.kind = kind;
+  entry.request = requestId(patient, doctor, round);
+  entry.patient = patient;
+  entry.doctor = doctor;
+  entry.round = round.toI32();
+  entry.position = position(event);
+  entry.blockNumber = event.block.number;
+  entry.blockTimestamp = event.block.timestamp;
+  entry.transactionHash = event.transaction.hash;
+  countLogEntry(patient, false);
+  return entry;
 }
 
 export function handleContactsProposed(event: ContactsProposed): void {
@@ -99,8 +116,15 @@ export function handleEmergencyRequested(event: EmergencyRequested): void {
   request.approvals = 0;
   request.rejections = 0;
   request.requestedAt = event.block.timestamp;
+  request.blockNumber = event.block.number;
+  request.logIndex = event.logIndex.toI32();
   request.transactionHash = event.transaction.hash;
   request.save();
+
+  const entry = emergencyEvent(event, "REQUESTED", params.patient, params.doctor, params.round);
+  entry.justification = params.justification;
+  entry.approveBy = params.approveBy;
+  entry.save();
 }
 
 export function handleEmergencyApproved(event: EmergencyApproved): void {
@@ -153,6 +177,10 @@ export function handleEmergencyGranted(event: EmergencyGranted): void {
   request.expiresAt = event.params.expiresAt;
   request.grantedAt = event.block.timestamp;
   request.save();
+
+  const entry = emergencyEvent(event, "GRANTED", event.params.patient, event.params.doctor, event.params.round);
+  entry.expiresAt = event.params.expiresAt;
+  entry.save();
 }
 
 export function handleEmergencyClosed(event: EmergencyClosed): void {
@@ -163,6 +191,11 @@ export function handleEmergencyClosed(event: EmergencyClosed): void {
   request.closedAt = event.block.timestamp;
   request.closedBy = event.params.by;
   request.save();
+
+  const entry = emergencyEvent(event, "CLOSED", event.params.patient, event.params.doctor, event.params.round);
+  entry.status = request.status;
+  entry.closedBy = event.params.by;
+  entry.save();
 }
 
 export function handleEmergencyKeyPosted(event: EmergencyKeyPosted): void {

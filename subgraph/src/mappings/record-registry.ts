@@ -43,6 +43,7 @@ export function handleRecordRegistered(event: RecordRegistered): void {
   }
   record.registeredAt = event.block.timestamp;
   record.blockNumber = event.block.number;
+  record.logIndex = event.logIndex.toI32();
   record.transactionHash = event.transaction.hash;
   record.save();
 }

@@ -69,6 +69,8 @@ export function handleStudyCreated(event: StudyCreated): void {
   study.acceptedContributions = 0;
   study.rewardsClaimed = BigInt.zero();
   study.createdAt = event.block.timestamp;
+  study.blockNumber = event.block.number;
+  study.logIndex = event.logIndex.toI32();
   study.transactionHash = event.transaction.hash;
   study.save();
 }
@@ -167,6 +169,8 @@ export function handleDataSubmitted(event: DataSubmitted): void {
   contribution.reward = null;
   contribution.unset("rejectReason");
   contribution.submittedAt = event.block.timestamp;
+  contribution.submittedAtBlock = event.block.number;
+  contribution.submittedAtLogIndex = event.logIndex.toI32();
   contribution.save();
 
   const entry = new DataContributionEvent(eventId(event));
