@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { keccak256, toBytes } from "viem";
 import { ALL_CATEGORIES, DENY_REASON, GRANT_STATUS, REQUEST_OUTCOME, Rights, SET_POLICY_TYPES } from "@caduceus/sdk/chain/access";
+import { DATA_STATUS, MAX_STUDY_DURATION, RejectReason, STUDY_STATUS } from "@caduceus/sdk/chain/research";
 import { Purpose, Role } from "@caduceus/sdk/chain/roles";
 
 /** `name => value` of every `<type> internal constant NAME = <expr>;` in a Solidity library. */
@@ -11,6 +12,17 @@ async function solidityConstants(file: string): Promise<Map<string, string>> {
   const constants = new Map<string, string>();
   for (const [, name, expr] of source.matchAll(/internal constant (\w+) = ([^;]+);/g)) constants.set(name, expr.trim());
   return constants;
+}
+
+/** Member names of `enum <name> { … }` in a Solidity file, comments stripped. */
+async function solidityEnum(file: string, name: string): Promise<string[]> {
+  const source = await readFile(file, "utf8");
+  const body = new RegExp(`enum ${name} \\{([^}]*)\\}`).exec(source)?.[1];
+  assert.ok(body, `enum ${name} is missing in ${file}`);
+  return body
+    .split("\n")
+    .map((line) => line.replace(/\/\/.*$/, "").trim().replace(/,$/, ""))
+    .filter(Boolean);
 }
 
 describe("constants shared by the contracts and the client library", () => {
@@ -35,16 +47,10 @@ describe("constants shared by the contracts and the client library", () => {
   });
 
   it("access enums, rights and EIP-712 types in sdk/src/chain/access.ts equal the Solidity ones", async () => {
-    const access = await readFile("contracts/types/Access.sol", "utf8");
-    const members = (name: string) =>
-      /enum (\w+) \{([^}]*)\}/g
-        .exec(access.slice(access.indexOf(`enum ${name} {`)))![2]
-        .split("\n")
-        .map((line) => line.replace(/\/\/.*$/, "").trim().replace(/,$/, ""))
-        .filter(Boolean);
-    assert.deepEqual(members("GrantStatus"), [...GRANT_STATUS]);
-    assert.deepEqual(members("RequestOutcome"), [...REQUEST_OUTCOME]);
-    assert.deepEqual(members("DenyReason"), [...DENY_REASON]);
+    const members = (name: string) => solidityEnum("contracts/types/Access.sol", name);
+    assert.deepEqual(await members("GrantStatus"), [...GRANT_STATUS]);
+    assert.deepEqual(await members("RequestOutcome"), [...REQUEST_OUTCOME]);
+    assert.deepEqual(await members("DenyReason"), [...DENY_REASON]);
     const rights = await solidityConstants("contracts/types/Access.sol");
     assert.equal(rights.get("READ"), String(Rights.READ));
     assert.equal(rights.get("SHARE"), String(Rights.SHARE));
@@ -57,5 +63,16 @@ describe("constants shared by the contracts and the client library", () => {
     const consent = await readFile("contracts/ConsentManager.sol", "utf8");
     assert.ok(consent.includes(`"${encode("PolicyTerms")}"`), "TERMS_TYPEHASH string differs");
     assert.ok(consent.includes(`"${encode("SetPolicy")}${encode("PolicyTerms")}"`), "SET_POLICY_TYPEHASH string differs");
+  });
+
+  it("research enums, reject reasons and the study duration in sdk/src/chain/research.ts equal the Solidity ones", async () => {
+    assert.deepEqual(await solidityEnum("contracts/types/Research.sol", "StudyStatus"), [...STUDY_STATUS]);
+    assert.deepEqual(await solidityEnum("contracts/types/Research.sol", "DataStatus"), [...DATA_STATUS]);
+    const reasons = await solidityConstants("contracts/types/Research.sol");
+    for (const [name, code] of Object.entries(RejectReason)) assert.equal(reasons.get(name), String(code), `RejectReason.${name}`);
+    assert.equal(reasons.get("MAX"), "OTHER");
+    const pool = await readFile("contracts/ResearchPool.sol", "utf8");
+    assert.match(pool, /MAX_DURATION = 180 days;/);
+    assert.equal(MAX_STUDY_DURATION, 180 * 24 * 60 * 60);
   });
 });

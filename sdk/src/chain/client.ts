@@ -303,11 +303,13 @@ export class CaduceusChain {
   /**
    * simulate → write → wait: the revert reason surfaces before anything is signed. Used by the
    * workflow modules (records, access); `abi` may add the errors of contracts the call reaches.
+   * `value` is the ETH (wei) sent with the call, for payable functions.
    */
   async write(
     contract: { address: Address; abi: Abi | readonly unknown[] },
     functionName: string,
     args: readonly unknown[],
+    options: { value?: bigint } = {},
   ) {
     const signer = this.signer();
     await this.assertNetwork();
@@ -317,6 +319,7 @@ export class CaduceusChain {
         functionName,
         args,
         account: signer.account,
+        ...(options.value ? { value: options.value } : {}),
       } as never);
       const hash = await signer.writeContract(request as never);
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash });

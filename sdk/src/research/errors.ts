@@ -149,9 +149,7 @@ export function researchWriteAbi(chain: CaduceusChain) {
 /** `chain.write` on the pool (simulate → send → receipt), with the pool's errors explained. */
 export async function researchWrite(chain: CaduceusChain, fn: string, args: readonly unknown[], value?: bigint) {
   try {
-    // `write` spreads the contract into viem's simulate call, so `value` travels with it.
-    const contract = value ? { ...researchWriteAbi(chain), value } : researchWriteAbi(chain);
-    return await chain.write(contract, fn, args);
+    return await chain.write(researchWriteAbi(chain), fn, args, { value });
   } catch (error) {
     throw explainResearchError(error, fn);
   }

@@ -370,7 +370,7 @@ describe("caduceus study", () => {
     const late = await cli(["study", "fund", id, "--amount", "1"], as("stranger"));
     assert.equal(late.code, 6);
     assert.match(late.stderr, /only a study that is still funding takes money/);
-    assert.equal((await cli(["study", "show", "99"])).code, 6, "an unknown study is refused by the contract");
+    assert.equal((await cli(["study", "show", "99"])).code, 3, "an unknown study is not found");
 
     const early = await cli(["study", "contribute", id], as("patient"));
     assert.equal(early.code, 6);
