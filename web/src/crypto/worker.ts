@@ -1,0 +1,155 @@
+/**
+ * The crypto worker: derives the encryption identity, encrypts and uploads records, fetches and
+ * decrypts them — all with the client library, off the page's main thread. Chain reads go straight
+ * to the deployment's RPC endpoint; nothing here signs a transaction.
+ */
+import { createPublicClient, http, toHex, type Address, type PublicClient } from "viem";
+import { CaduceusChain } from "@caduceus/sdk/chain/client";
+import type { Deployment } from "@caduceus/sdk/chain/deployments";
+import { deriveIdentity, encryptionKeyTypedData, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
+import { splitBundle } from "@caduceus/sdk/fhir/split";
+import { openRecord } from "@caduceus/sdk/records/open";
+import { prepareRecord, type PreparedRecord } from "@caduceus/sdk/records/upload";
+import type { ContentStore } from "@caduceus/sdk/storage/content-store";
+import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
+import type { PrepareProgress, WorkerMessage, WorkerRequest, WorkerResults } from "./protocol.ts";
+
+interface Scope {
+  postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<{ id: number; request: WorkerRequest }>) => void) | null;
+}
+const scope = self as unknown as Scope;
+
+let chain: CaduceusChain | undefined;
+let store: GatewayContentStore | undefined;
+const identities = new Map<string, EncryptionIdentity>();
+
+function ready(): { chain: CaduceusChain; store: GatewayContentStore } {
+  if (!chain || !store) throw new Error("The crypto worker was not initialised with a deployment.");
+  return { chain, store };
+}
+
+function identityOf(address: Address): EncryptionIdentity {
+  const identity = identities.get(address.toLowerCase());
+  if (!identity) throw new Error("Your encryption key is locked: unlock it with one signature first.");
+  return identity;
+}
+
+async function collect(body: AsyncIterable<Uint8Array>): Promise<ArrayBuffer> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const part of body) {
+    parts.push(part);
+    size += part.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out.buffer;
+}
+
+/** A store that reports how far encryption has got (bytes the encryptor produced) and when the upload is done. */
+function reportingStore(inner: ContentStore, index: number, progress: (p: PrepareProgress) => void): ContentStore {
+  return {
+    get: (cid) => inner.get(cid),
+    has: (cid) => inner.has(cid),
+    put: async (source) => {
+      let bytes = 0;
+      async function* counted() {
+        for await (const chunk of source as AsyncIterable<Uint8Array>) {
+          bytes += chunk.length;
+          progress({ stage: "encrypt", index, bytes });
+          yield chunk;
+        }
+        progress({ stage: "upload", index });
+      }
+      const stored = await inner.put(counted());
+      progress({ stage: "stored", index });
+      return stored;
+    },
+  };
+}
+
+async function handle(
+  request: WorkerRequest,
+  progress: (p: PrepareProgress) => void,
+): Promise<{ result: WorkerResults[WorkerRequest["op"]]; transfer?: Transferable[] }> {
+  switch (request.op) {
+    case "init": {
+      const deployment: Deployment = request.deployment;
+      const client = createPublicClient({ transport: http(deployment.rpcUrl) }) as PublicClient;
+      chain = new CaduceusChain(deployment, client);
+      const gateway = deployment.services.gateway;
+      if (!gateway) throw new Error("The deployments file names no content gateway (services.gateway).");
+      store = new GatewayContentStore({ url: gateway });
+      return { result: null };
+    }
+    case "keyRequest":
+      return { result: encryptionKeyTypedData(ready().chain.chainId, 1) };
+    case "identity": {
+      const { chain } = ready();
+      const identity = await deriveIdentity(
+        { address: request.address, signTypedData: async () => request.signature },
+        chain.chainId,
+      );
+      identities.set(request.address.toLowerCase(), identity);
+      return { result: { x25519: toHex(identity.x25519.publicKey), xwing: toHex(identity.xwing.publicKey) } };
+    }
+    case "forget":
+      identities.delete(request.address.toLowerCase());
+      return { result: null };
+    case "open": {
+      const { chain, store } = ready();
+      const opened = await openRecord({
+        chain,
+        store,
+        recordId: request.recordId,
+        reader: request.reader,
+        keys: identityOf(request.reader),
+      });
+      const body = await collect(opened.body);
+      return {
+        result: { mediaType: opened.meta.mediaType, fileName: opened.meta.fileName, body },
+        transfer: [body],
+      };
+    }
+    case "prepare": {
+      const { chain, store } = ready();
+      const drafts = splitBundle(new Uint8Array(request.bundle));
+      progress({ stage: "split", total: drafts.length });
+      const prepared: PreparedRecord[] = [];
+      for (const [index, draft] of drafts.entries()) {
+        prepared.push(
+          await prepareRecord({
+            chain,
+            store: reportingStore(store, index, progress),
+            patient: request.patient,
+            body: [draft.bytes],
+            meta: { mediaType: draft.mediaType, ...(draft.fileName ? { fileName: draft.fileName } : {}) },
+            category: draft.category,
+          }),
+        );
+      }
+      return { result: prepared };
+    }
+  }
+}
+
+scope.onmessage = (event) => {
+  const { id, request } = event.data;
+  handle(request, (progress) => scope.postMessage({ id, progress })).then(
+    ({ result, transfer }) => scope.postMessage({ id, ok: true, result }, transfer),
+    (error: unknown) => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      const code = (e as { code?: unknown }).code;
+      scope.postMessage({
+        id,
+        ok: false,
+        error: { name: e.name, message: e.message, ...(typeof code === "string" ? { code } : {}) },
+      });
+    },
+  );
+};

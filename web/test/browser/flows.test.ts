@@ -1,0 +1,136 @@
+/**
+ * The web app in Chromium against a real chain, content store and build: a hospital uploads a
+ * fixture bundle and the patient reads it as text; a wallet on the wrong network is asked to
+ * switch; a rejected signature says so and leaves nothing spinning.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import type { Address } from "viem";
+import { CHROMIUM, FIXTURES, startWebStack, type WebStack } from "./stack.ts";
+import { installWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
+
+const BUNDLE = "Bibi254_Schowalter414_475d72ca-91c7-7211-97e3-f000af33fc04.json";
+const TIMEOUT = 60_000;
+
+describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, () => {
+  let stack: WebStack;
+  const pages: Page[] = [];
+
+  before(async () => {
+    stack = await startWebStack();
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  async function open(
+    account: Address,
+    route: string,
+    wallet: Partial<TestWalletOptions> = {},
+  ): Promise<{ page: Page; wallet: TestWallet; logs: string[] }> {
+    const context = await stack.browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    const logs: string[] = [];
+    page.on("console", (m) => m.type() === "error" && logs.push(m.text()));
+    page.on("pageerror", (e) => logs.push(String(e)));
+    const installed = await installWallet(page, {
+      rpcUrl: stack.chain.url,
+      account,
+      chainId: stack.deployment.chainId,
+      nodeChainId: stack.deployment.chainId,
+      ...wallet,
+    });
+    await page.goto(`${stack.appUrl}#/${route}`);
+    pages.push(page);
+    return { page, wallet: installed, logs };
+  }
+
+  async function connect(page: Page) {
+    await page.getByRole("button", { name: "Connect Caduceus Test Wallet" }).click();
+    await page.getByTestId("account").waitFor();
+  }
+
+  it("a hospital uploads a FHIR bundle and the patient reads it as text", async () => {
+    const { patient, hospital } = stack.chain.accounts;
+
+    // The patient's first visit: one signature, one transaction publishes the key.
+    const first = await open(patient.address, "records");
+    await connect(first.page);
+    await first.page.getByRole("button", { name: "Create my encryption key" }).click();
+    await first.page.getByTestId("identity").waitFor({ state: "detached" });
+    await first.page.getByTestId("no-records").waitFor();
+    assert.ok(first.wallet.calls.includes("eth_signTypedData_v4"), "the key comes from a typed-data signature");
+    assert.ok(first.wallet.calls.includes("eth_sendTransaction"), "the public key is published");
+    await first.page.context().close();
+
+    // The hospital uploads the bundle: encrypt, store, register.
+    const h = await open(hospital.address, "hospital");
+    await connect(h.page);
+    await h.page.getByLabel("Patient's account").fill(patient.address);
+    await h.page.getByLabel("FHIR bundle (JSON)").setInputFiles({
+      name: BUNDLE,
+      mimeType: "application/json",
+      buffer: await readFile(`${FIXTURES}${BUNDLE}`),
+    });
+    await h.page.getByRole("button", { name: "Encrypt, upload and register" }).click();
+    const done = h.page.getByTestId("upload-done");
+    await done.waitFor({ timeout: 120_000 }).catch(async (error) => {
+      throw new Error(`upload did not finish: ${await h.page.getByTestId("upload-progress").innerText()}\n${h.logs.join("\n")}`, { cause: error });
+    });
+    const count = Number(/(\d+) records registered/.exec(await done.innerText())?.[1]);
+    assert.ok(count >= 10, `expected one record per encounter, got ${count}`);
+    assert.equal(await h.page.getByTestId("registered").innerText(), `${count}/${count}`);
+    assert.equal(await h.page.locator(".spinner").count(), 0, "nothing spins after the upload");
+    assert.equal(await stack.chain.as(patient).recordCount(patient.address), count);
+
+    // The patient comes back: one signature unlocks, the records read as text.
+    const p = await open(patient.address, "records");
+    await connect(p.page);
+    await p.page.getByRole("button", { name: "Unlock with my wallet" }).click();
+    await p.page.getByRole("heading", { name: `Your records (${count})` }).waitFor();
+    await p.page.locator("[data-testid=record] .record-body").first().waitFor();
+    await p.page.waitForFunction(() => !document.querySelector("main .spinner"), undefined, { timeout: 120_000 });
+    const text = await p.page.locator("main").innerText();
+    assert.match(text, /Cough \(finding\)/, "conditions are shown");
+    assert.match(text, /Body temperature — [\d.]+°C/, "observations show value and unit");
+    assert.match(text, /Immunizations/);
+    assert.match(text, /Influenza, seasonal/, "immunizations are named");
+    assert.equal(await p.page.getByTestId("record-error").count(), 0, `no record failed to open: ${p.logs.join("\n")}`);
+    assert.match(await p.page.getByTestId("about-patient").innerText(), /Bibi254/);
+
+    const [download] = await Promise.all([
+      p.page.waitForEvent("download"),
+      p.page.getByRole("button", { name: "Download the original" }).first().click(),
+    ]);
+    const original = JSON.parse(await readFile((await download.path())!, "utf8")) as { resourceType: string };
+    assert.equal(original.resourceType, "Bundle");
+  });
+
+  it("asks a wallet on the wrong network to switch", async () => {
+    const { page, wallet } = await open(stack.chain.accounts.otherPatient.address, "records", { chainId: 1 });
+    await connect(page);
+    const prompt = page.getByTestId("wrong-network");
+    await prompt.waitFor();
+    assert.match(await prompt.innerText(), /chain 1\b.*chain 31337/s);
+    await page.getByRole("button", { name: "Switch to chain 31337" }).click();
+    await prompt.waitFor({ state: "detached" });
+    await page.getByTestId("identity").waitFor();
+    assert.ok(wallet.calls.includes("wallet_switchEthereumChain"));
+  });
+
+  it("shows the message of a rejected signature and stops spinning", async () => {
+    const { page } = await open(stack.chain.accounts.stranger.address, "records", { reject: ["eth_signTypedData_v4"] });
+    await connect(page);
+    const create = page.getByRole("button", { name: "Create my encryption key" });
+    await create.click();
+    const error = page.getByTestId("identity-error");
+    await error.waitFor();
+    assert.match(await error.innerText(), /rejected/i);
+    assert.equal(await page.locator("[data-testid=identity] .spinner").count(), 0);
+    assert.equal(await create.isEnabled(), true, "the person can try again");
+  });
+});

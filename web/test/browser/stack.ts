@@ -1,0 +1,73 @@
+/**
+ * What the browser tests run against: a Hardhat node on a free port with the contracts deployed
+ * (the client library's test helper: governance, a hospital with a doctor, patients), the local
+ * content store on a free port, and the web app built and served by `vite preview` on a free port
+ * with that deployment. Chromium is Debian's, driven by playwright-core.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import { build, preview, type PreviewServer } from "vite";
+import type { Deployment } from "@caduceus/sdk/chain/deployments";
+import { startGateway } from "@caduceus/sdk/storage/node/gateway-server";
+import { startLocalChain, type LocalChain } from "../../../sdk/test/helpers/local-chain.ts";
+
+export const WEB_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/fhir/", import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface WebStack {
+  chain: LocalChain;
+  deployment: Deployment;
+  appUrl: string;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+export async function startWebStack(): Promise<WebStack> {
+  const dir = await mkdtemp(join(tmpdir(), "caduceus-web-"));
+  const chain = await startLocalChain();
+  const gateway = await startGateway({ dir: join(dir, "blocks"), port: 0 });
+  const deployment: Deployment = { ...chain.deployment, services: { gateway: gateway.url } };
+  const deploymentFile = join(dir, "deployment.json");
+  await writeFile(deploymentFile, JSON.stringify(deployment));
+  process.env.CADUCEUS_DEPLOYMENT = deploymentFile;
+
+  const outDir = join(dir, "dist");
+  await build({ root: WEB_ROOT, logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  const server: PreviewServer = await preview({
+    root: WEB_ROOT,
+    logLevel: "warn",
+    build: { outDir },
+    preview: { port: 0, host: "127.0.0.1", strictPort: false },
+  });
+  const address = server.httpServer.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const appUrl = `http://127.0.0.1:${port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+
+  return {
+    chain,
+    deployment,
+    appUrl,
+    browser,
+    stop: async () => {
+      await browser.close().catch(() => {});
+      await server.close().catch(() => {});
+      await gateway.close().catch(() => {});
+      await chain.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
