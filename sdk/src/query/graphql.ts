@@ -5,14 +5,14 @@
  * against subgraph/generated-api.graphql. Statuses that time changes are derived at the subgraph's
  * indexed block (`_meta.block.timestamp`), as the RPC backend derives them at its head.
  *
- * Known differences from the RPC backend, all from what the schema keeps: the access log holds
- * ConsentManager's AccessEvents and PolicySet versions (no entries for PolicyRevoked or the
- * emergency milestones; those are in `grantsAndPolicies` and `emergency`); record registrations carry
- * no log index, so records registered in one block are ordered by id; collections are read 1,000
- * at a time with `skip` (graph-node caps `skip` at 5,000 by default).
+ * The access log merges four collections (access events, policy versions, policy revocations,
+ * emergency events) by their `position` (block × 2^32 + log index), and every list is ordered by
+ * event position as the RPC backend orders it, so both backends give the same answers. Collections
+ * are read 1,000 at a time with `skip` (graph-node caps `skip` at 5,000 by default).
  */
 import { getAddress, type Address, type Hex } from "viem";
 import { CaduceusError } from "../errors.ts";
+import { byPosition } from "./logs.ts";
 import type { PolicyTerms } from "../chain/access.ts";
 import {
   EMERGENCY_STATUS,
@@ -44,6 +44,7 @@ import {
   type QueryBackend,
   type RecordVersion,
   type ResearcherOverview,
+  type EmergencyLogEntry,
   type Study,
 } from "./types.ts";
 
@@ -52,43 +53,53 @@ const BATCH = 1000;
 // ── documents (validated against subgraph/generated-api.graphql in test/query/graphql.test.ts) ──
 
 const EVENT = "id blockNumber blockTimestamp transactionHash";
+/** An event's own position and time, for the state entities that keep them as block ++ log index. */
+const CONTRIBUTION_POSITION = "submittedAtBlock submittedAtLogIndex";
 const STUDY_FIELDS = `studyId researcher { id } token goal deadline reward maxContributions categories protocolCid raised refunded
   status withdrawnAmount closed acceptedContributions createdAt funders(first: 1000) { id }`;
-const CONTRIBUTION_FIELDS = "study { studyId } patient { id } record { id } status reward rejectReason submittedAt";
+const CONTRIBUTION_FIELDS = `study { studyId } patient { id } record { id } status reward rejectReason submittedAt ${CONTRIBUTION_POSITION}`;
 
 export const DOCUMENTS = {
   meta: `query Meta { _meta { block { number timestamp } } }`,
   records: `query PatientRecords($patient: String!, $first: Int!, $skip: Int!) {
   records(where: { patient: $patient }, orderBy: blockNumber, orderDirection: asc, first: $first, skip: $skip) {
     id patient { id } provider { id } hospitalId patientAuthored cid contentDigest category version
-    previousVersion { id } nextVersion { id } registeredAt blockNumber transactionHash
+    previousVersion { id } nextVersion { id } registeredAt blockNumber logIndex transactionHash
   }
 }`,
   grantsAndPolicies: `query GrantsAndPolicies($patient: String!) {
   policies(where: { patient: $patient }, first: 1000) {
-    policyId version active revokedAt
+    policyId version active revocation { ${EVENT} }
     current { grantee role purposes rights validFrom validUntil categories recordId anonymizedOnly autoApprove ${EVENT} }
   }
-  grants(where: { patient: $patient }, orderBy: updatedAt, orderDirection: desc, first: 1000) {
-    grantee { id } purpose status rights expiresAt policyVersion { policyId: policy { policyId } } sharedBy { id } updatedAt
+  grants(where: { patient: $patient }, first: 1000) {
+    grantee { id } purpose status rights expiresAt policyVersion { policyId: policy { policyId } } sharedBy { id }
+    lastEvent { ${EVENT} }
   }
 }`,
-  accessLog: `query AccessLog($patient: String!, $first: Int!, $skipEvents: Int!, $skipPolicies: Int!) {
-  accessEvents(where: { patient: $patient }, orderBy: blockNumber, orderDirection: desc, first: $first, skip: $skipEvents) {
+  accessLog: `query AccessLog($patient: String!, $first: Int!, $skipEvents: Int!, $skipPolicies: Int!, $skipRevocations: Int!, $skipEmergency: Int!) {
+  accessEvents(where: { patient: $patient }, orderBy: position, orderDirection: desc, first: $first, skip: $skipEvents) {
     kind grantee { id } purpose policyId rights outcome denyReason expiresAt approved revokedBy { id } sharer { id }
     record { id } deliverer { id } copyCid ${EVENT}
   }
-  policyVersions(where: { patient: $patient }, orderBy: blockNumber, orderDirection: desc, first: $first, skip: $skipPolicies) {
+  policyVersions(where: { patient: $patient }, orderBy: position, orderDirection: desc, first: $first, skip: $skipPolicies) {
     policy { policyId } version grantee role purposes validUntil anonymizedOnly ${EVENT}
   }
+  policyRevocations(where: { patient: $patient }, orderBy: position, orderDirection: desc, first: $first, skip: $skipRevocations) {
+    policyId version ${EVENT}
+  }
+  emergencyEvents(where: { patient: $patient }, orderBy: position, orderDirection: desc, first: $first, skip: $skipEmergency) {
+    kind doctor { id } round justification approveBy expiresAt status closedBy { id } ${EVENT}
+  }
 }`,
+  patientCounts: `query PatientCounts($patient: ID!) { patient(id: $patient) { accessLogCount keyDeliveryCount } }`,
   emergency: `query Emergency($patient: String!) {
   emergencyConfigs(where: { patient: $patient }, orderBy: version, orderDirection: desc, first: 1000) {
     version threshold sharesCid activatesAt proposedAt cancelled contacts(orderBy: index, first: 10) { contact { id } }
   }
-  emergencyRequests(where: { patient: $patient }, orderBy: requestedAt, orderDirection: desc, first: 1000) {
+  emergencyRequests(where: { patient: $patient }, orderBy: blockNumber, orderDirection: desc, first: 1000) {
     doctor { id } round config { version } justification noteCid duration approveBy status approvals rejections
-    expiresAt grantedAt closedAt closedBy { id } requestedAt
+    expiresAt grantedAt closedAt closedBy { id } requestedAt blockNumber logIndex
     votes(orderBy: blockNumber, first: 10) { contact { id } approved ${EVENT} }
   }
 }`,
@@ -111,7 +122,7 @@ export const DOCUMENTS = {
   hospitalStaff: `query HospitalStaff($hospital: ID!) {
   hospital(id: $hospital) {
     hospitalId name suspended admittedAt
-    staff(where: { active: true }, orderBy: addedAt, first: 1000) { staff { id } addedAt }
+    staff(where: { active: true }, orderBy: addedAtBlock, first: 1000) { staff { id } addedAt addedAtBlock addedAtLogIndex }
   }
 }`,
 } as const;
@@ -147,6 +158,8 @@ type ContributionRow = {
   reward: string | null;
   rejectReason: number | null;
   submittedAt: string;
+  submittedAtBlock: string;
+  submittedAtLogIndex: number;
 };
 
 export class SubgraphError extends CaduceusError {
@@ -188,6 +201,7 @@ export class GraphQLQueryBackend implements QueryBackend {
       nextVersion: Id | null;
       registeredAt: string;
       blockNumber: string;
+      logIndex: number;
       transactionHash: Hex;
     };
     const rows: Row[] = [];
@@ -217,6 +231,7 @@ export class GraphQLQueryBackend implements QueryBackend {
           nextVersion: (r.nextVersion?.id as Hex) ?? null,
           registered: {
             blockNumber: BigInt(r.blockNumber),
+            logIndex: r.logIndex,
             transactionHash: r.transactionHash,
             timestamp: Number(r.registeredAt),
           },
@@ -231,10 +246,7 @@ export class GraphQLQueryBackend implements QueryBackend {
         chain.push(versions.get(next)!);
       records.push({ latest: chain[chain.length - 1], versions: chain });
     }
-    const key = (r: PatientRecord) => r.latest.registered.blockNumber;
-    return records.sort((a, b) =>
-      key(a) === key(b) ? (a.latest.recordId < b.latest.recordId ? 1 : -1) : key(a) < key(b) ? 1 : -1,
-    );
+    return records.sort((a, b) => byPosition(b.latest.registered, a.latest.registered));
   }
 
   async grantsAndPolicies(patient: Address): Promise<GrantsAndPolicies> {
@@ -242,7 +254,7 @@ export class GraphQLQueryBackend implements QueryBackend {
       policyId: Hex;
       version: number;
       active: boolean;
-      revokedAt: string | null;
+      revocation: Ev | null;
       current: Ev &
         Omit<Record<keyof PolicyTerms, string>, "rights" | "categories" | "anonymizedOnly" | "autoApprove"> & {
           rights: number;
@@ -259,7 +271,7 @@ export class GraphQLQueryBackend implements QueryBackend {
       expiresAt: string;
       policyVersion: { policyId: { policyId: Hex } } | null;
       sharedBy: Id | null;
-      updatedAt: string;
+      lastEvent: Ev;
     };
     const [{ policies, grants }, now] = await Promise.all([
       this.query<{ policies: PolicyRow[]; grants: GrantRow[] }>(DOCUMENTS.grantsAndPolicies, {
@@ -267,6 +279,7 @@ export class GraphQLQueryBackend implements QueryBackend {
       }),
       this.now(),
     ]);
+    const changed = new Map<PolicyView, EventRef>();
     const policyViews = policies.map((p): PolicyView => {
       const c = p.current;
       const terms: PolicyTerms = {
@@ -281,20 +294,27 @@ export class GraphQLQueryBackend implements QueryBackend {
         anonymizedOnly: c.anonymizedOnly,
         autoApprove: c.autoApprove,
       };
-      return {
+      const view: PolicyView = {
         policyId: p.policyId,
         version: p.version,
         active: p.active,
         terms,
         purposes: purposeNames(terms.purposes),
         set: eventRef(c),
-        ...(p.revokedAt ? { revokedAt: Number(p.revokedAt) } : {}),
+        ...(p.revocation ? { revokedAt: Number(p.revocation.blockTimestamp) } : {}),
       };
+      changed.set(view, p.revocation ? eventRef(p.revocation) : view.set);
+      return view;
     });
-    const changed = (p: PolicyView) => Math.max(p.set.timestamp, p.revokedAt ?? 0);
+    // Newest change first, as the RPC backend orders them: a policy by its revocation or last version,
+    // a grant by the last event that changed it.
+    const byChange =
+      <T>(of: (x: T) => EventRef) =>
+      (a: T, b: T) =>
+        byPosition(of(b), of(a));
     return {
-      policies: policyViews.sort((a, b) => changed(b) - changed(a) || byRef(b.set, a.set)),
-      grants: grants.map((g): GrantSummary => {
+      policies: policyViews.sort(byChange((p) => changed.get(p)!)),
+      grants: grants.sort(byChange((g) => eventRef(g.lastEvent))).map((g): GrantSummary => {
         const stored = enumName(
           Object.fromEntries(GRANT_STATUS.map((s, i) => [s, i])),
           g.status,
@@ -308,7 +328,7 @@ export class GraphQLQueryBackend implements QueryBackend {
           expiresAt: Number(g.expiresAt),
           ...(g.policyVersion ? { policyId: g.policyVersion.policyId.policyId } : {}),
           ...(g.sharedBy ? { sharedBy: getAddress(g.sharedBy.id) } : {}),
-          updatedAt: Number(g.updatedAt),
+          updatedAt: Number(g.lastEvent.blockTimestamp),
         };
       }),
     };
@@ -339,21 +359,38 @@ export class GraphQLQueryBackend implements QueryBackend {
       validUntil: string;
       anonymizedOnly: boolean;
     };
+    type RevocationRow = Ev & { policyId: Hex; version: number };
+    type EmergencyRow = Ev & {
+      kind: "REQUESTED" | "GRANTED" | "CLOSED";
+      doctor: Id;
+      round: number;
+      justification: number | null;
+      approveBy: string | null;
+      expiresAt: string | null;
+      status: string | null;
+      closedBy: Id | null;
+    };
     const first = pageSize(page);
-    const [skipEvents, skipPolicies] = page?.cursor ? parseSkips(page.cursor) : [0, 0];
-    const { accessEvents, policyVersions } = await this.query<{
+    const skips = page?.cursor ? parseSkips(page.cursor) : [0, 0, 0, 0];
+    const { accessEvents, policyVersions, policyRevocations, emergencyEvents } = await this.query<{
       accessEvents: EventRow[];
       policyVersions: VersionRow[];
+      policyRevocations: RevocationRow[];
+      emergencyEvents: EmergencyRow[];
     }>(DOCUMENTS.accessLog, {
       patient: lower(patient),
       first: first + 1,
-      skipEvents,
-      skipPolicies,
+      skipEvents: skips[0],
+      skipPolicies: skips[1],
+      skipRevocations: skips[2],
+      skipEmergency: skips[3],
     });
+    // Each collection comes newest first; the merge takes the newest `first` of all four and the
+    // cursor remembers how many of each the pages so far consumed.
     const merged = [
-      ...accessEvents.map((e) => ({ from: "event" as const, ref: eventRef(e), entry: accessEntry(e) })),
+      ...accessEvents.map((e) => ({ from: 0, ref: eventRef(e), entry: accessEntry(e) })),
       ...policyVersions.map((v) => ({
-        from: "policy" as const,
+        from: 1,
         ref: eventRef(v),
         entry: {
           kind: "PolicySet" as const,
@@ -366,7 +403,13 @@ export class GraphQLQueryBackend implements QueryBackend {
           anonymizedOnly: v.anonymizedOnly,
         },
       })),
-    ].sort((a, b) => byRef(b.ref, a.ref));
+      ...policyRevocations.map((r) => ({
+        from: 2,
+        ref: eventRef(r),
+        entry: { kind: "PolicyRevoked" as const, policyId: r.policyId, version: r.version },
+      })),
+      ...emergencyEvents.map((e) => ({ from: 3, ref: eventRef(e), entry: emergencyEntry(e) })),
+    ].sort((a, b) => byPosition(b.ref, a.ref));
     const taken = merged.slice(0, first);
     const items = taken.map(
       ({ ref, entry }) =>
@@ -379,8 +422,8 @@ export class GraphQLQueryBackend implements QueryBackend {
         }) as LogEntry,
     );
     if (merged.length <= first) return { items };
-    const used = (from: string) => taken.filter((t) => t.from === from).length;
-    return { items, cursor: `${skipEvents + used("event")}.${skipPolicies + used("policy")}` };
+    const next = skips.map((skip, from) => skip + taken.filter((t) => t.from === from).length);
+    return { items, cursor: next.join(".") };
   }
 
   async emergency(patient: Address): Promise<EmergencyOverview> {
@@ -409,6 +452,8 @@ export class GraphQLQueryBackend implements QueryBackend {
       closedAt: string | null;
       closedBy: Id | null;
       requestedAt: string;
+      blockNumber: string;
+      logIndex: number;
       votes: (Ev & { contact: Id; approved: boolean })[];
     };
     const [{ emergencyConfigs, emergencyRequests }, now] = await Promise.all([
@@ -426,6 +471,8 @@ export class GraphQLQueryBackend implements QueryBackend {
       cancelled: c.cancelled,
       proposedAt: Number(c.proposedAt),
     }));
+    const requestedAt = (r: RequestRow) => ({ blockNumber: BigInt(r.blockNumber), logIndex: r.logIndex });
+    emergencyRequests.sort((a, b) => byPosition(requestedAt(b), requestedAt(a)));
     const requests = emergencyRequests.map((r): EmergencyRequestSummary => {
       let status = enumName(
         Object.fromEntries(EMERGENCY_STATUS.map((s, i) => [s, i])),
@@ -442,7 +489,9 @@ export class GraphQLQueryBackend implements QueryBackend {
         duration: Number(r.duration),
         approveBy: Number(r.approveBy),
         status,
-        votes: r.votes.map((v) => ({ contact: getAddress(v.contact.id), approved: v.approved, at: eventRef(v) })),
+        votes: r.votes
+          .map((v) => ({ contact: getAddress(v.contact.id), approved: v.approved, at: eventRef(v) }))
+          .sort((a, b) => byPosition(a.at, b.at)),
         approvals: r.approvals,
         rejections: r.rejections,
         ...(r.expiresAt ? { expiresAt: Number(r.expiresAt) } : {}),
@@ -489,7 +538,7 @@ export class GraphQLQueryBackend implements QueryBackend {
     return {
       researcher,
       studies: studies.map((s) => study(s, now.timestamp)),
-      contributions: dataContributions.map(contribution),
+      contributions: newestSubmissionsFirst(dataContributions).map(contribution),
     };
   }
 
@@ -497,7 +546,7 @@ export class GraphQLQueryBackend implements QueryBackend {
     const { dataContributions } = await this.query<{ dataContributions: ContributionRow[] }>(DOCUMENTS.contributions, {
       patient: lower(patient),
     });
-    return dataContributions.map(contribution);
+    return newestSubmissionsFirst(dataContributions).map(contribution);
   }
 
   async hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined> {
@@ -506,31 +555,38 @@ export class GraphQLQueryBackend implements QueryBackend {
       name: string;
       suspended: boolean;
       admittedAt: string;
-      staff: { staff: Id; addedAt: string }[];
+      staff: { staff: Id; addedAt: string; addedAtBlock: string; addedAtLogIndex: number }[];
     };
     const { hospital: row } = await this.query<{ hospital: Row | null }>(DOCUMENTS.hospitalStaff, {
       hospital: lower(hospital),
     });
     if (!row) return undefined;
+    const added = (s: Row["staff"][number]) => ({ blockNumber: BigInt(s.addedAtBlock), logIndex: s.addedAtLogIndex });
     return {
       hospital,
       hospitalId: Number(row.hospitalId),
       name: row.name,
       suspended: row.suspended,
       admittedAt: Number(row.admittedAt),
-      staff: row.staff.map((s) => ({ account: getAddress(s.staff.id), addedAt: Number(s.addedAt) })),
+      staff: row.staff
+        .sort((a, b) => byPosition(added(a), added(b)))
+        .map((s) => ({ account: getAddress(s.staff.id), addedAt: Number(s.addedAt) })),
     };
   }
 
   async dashboard(patient: Address, options: DashboardOptions = {}): Promise<Dashboard> {
-    const [asOf, records, { policies, grants }, log, emergency, contributions] = await Promise.all([
-      this.now(),
-      this.records(patient),
-      this.grantsAndPolicies(patient),
-      this.accessLog(patient, { first: options.logPageSize ?? 20 }),
-      this.emergency(patient),
-      this.contributions(patient),
-    ]);
+    const [asOf, records, { policies, grants }, log, emergency, contributions, { patient: counted }] =
+      await Promise.all([
+        this.now(),
+        this.records(patient),
+        this.grantsAndPolicies(patient),
+        this.accessLog(patient, { first: options.logPageSize ?? 20 }),
+        this.emergency(patient),
+        this.contributions(patient),
+        this.query<{ patient: { accessLogCount: number; keyDeliveryCount: number } | null }>(DOCUMENTS.patientCounts, {
+          patient: lower(patient),
+        }),
+      ]);
     const ids = [...new Set(contributions.map((c) => c.studyId.toString()))];
     const studies = ids.length
       ? (await this.query<{ studies: StudyRow[] }>(DOCUMENTS.studiesByIds, { ids })).studies.map((s) =>
@@ -549,9 +605,9 @@ export class GraphQLQueryBackend implements QueryBackend {
       counts: {
         records: records.length,
         versions: records.reduce((n, r) => n + r.versions.length, 0),
-        // The subgraph's Patient entity keeps no log counters; these count what one page saw.
-        accessEvents: log.items.length,
-        keyDeliveries: log.items.filter((e) => e.kind === "KeyDelivered").length,
+        // Kept by the subgraph's Patient entity as the entries are indexed: the whole log, not one page.
+        accessEvents: counted?.accessLogCount ?? 0,
+        keyDeliveries: counted?.keyDeliveryCount ?? 0,
         contributions: contributions.length,
       },
     };
@@ -617,14 +673,54 @@ function eventRef(e: Ev): EventRef {
   };
 }
 
-function byRef(a: EventRef, b: EventRef): number {
-  return a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1;
+/** An access-log cursor: how many access events, policy versions, revocations and emergency events came before. */
+function parseSkips(cursor: string): number[] {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(cursor);
+  if (!match) throw new RangeError(`not an access-log cursor of this backend: ${cursor}`);
+  return match.slice(1).map(Number);
 }
 
-function parseSkips(cursor: string): [number, number] {
-  const match = /^(\d+)\.(\d+)$/.exec(cursor);
-  if (!match) throw new RangeError(`not an access-log cursor of this backend: ${cursor}`);
-  return [Number(match[1]), Number(match[2])];
+/** A log entry without its position (Omit over each member of the union). */
+type Unplaced<T> = T extends unknown ? Omit<T, "blockNumber" | "transactionHash" | "logIndex"> : never;
+
+/** An EmergencyEvent as the access-log entry the RPC backend decodes from the same event. */
+function emergencyEntry(e: {
+  kind: string;
+  doctor: Id;
+  round: number;
+  justification: number | null;
+  approveBy: string | null;
+  expiresAt: string | null;
+  status: string | null;
+  closedBy: Id | null;
+}): Unplaced<EmergencyLogEntry> {
+  const request = { doctor: getAddress(e.doctor.id), round: e.round };
+  switch (e.kind) {
+    case "REQUESTED":
+      return {
+        kind: "EmergencyRequested",
+        ...request,
+        justification: JUSTIFICATION_NAMES[e.justification!],
+        approveBy: Number(e.approveBy),
+      };
+    case "GRANTED":
+      return { kind: "EmergencyGranted", ...request, expiresAt: Number(e.expiresAt) };
+    case "CLOSED":
+      return {
+        kind: "EmergencyClosed",
+        ...request,
+        status: enumName(Object.fromEntries(EMERGENCY_STATUS.map((s, i) => [s, i])), e.status!) as EmergencyStatusName,
+        by: getAddress(e.closedBy!.id),
+      };
+    default:
+      throw new SubgraphError(`unexpected emergency event kind ${e.kind}`);
+  }
+}
+
+/** Contributions newest submission first, as the RPC backend orders them. */
+function newestSubmissionsFirst(rows: ContributionRow[]): ContributionRow[] {
+  const at = (c: ContributionRow) => ({ blockNumber: BigInt(c.submittedAtBlock), logIndex: c.submittedAtLogIndex });
+  return [...rows].sort((a, b) => byPosition(at(b), at(a)));
 }
 
 type AccessRow = {

@@ -524,7 +524,7 @@ function foldRecords(logs: RawLog[], stamps: Stamps): PatientRecord[] {
     for (let next = first.nextVersion; next; next = versions.get(next)!.nextVersion) chain.push(versions.get(next)!);
     records.push({ latest: chain[chain.length - 1], versions: chain });
   }
-  return records.sort((a, b) => byPosition(b.latest.registered as EventRef, a.latest.registered as EventRef));
+  return records.sort((a, b) => byPosition(b.latest.registered, a.latest.registered));
 }
 
 /** ConsentManager logs of one patient (oldest first) as its policies and grants. */

@@ -21,17 +21,6 @@ export interface EventRef {
   timestamp: number;
 }
 
-/**
- * The transaction of a state change whose event position the subgraph does not keep (record
- * registrations); `logIndex` is present when the backend knows it (RPC).
- */
-export interface TxRef {
-  blockNumber: bigint;
-  transactionHash: Hex;
-  timestamp: number;
-  logIndex?: number;
-}
-
 /** A page request: at most `first` items after `cursor` (an opaque string from the previous page). */
 export interface PageRequest {
   first?: number;
@@ -67,7 +56,7 @@ export interface RecordVersion {
   previousVersion: Hex | null;
   /** The version that superseded this one; null for the latest. */
   nextVersion: Hex | null;
-  registered: TxRef;
+  registered: EventRef;
 }
 
 /** A record: its latest version and its whole history, oldest first. */

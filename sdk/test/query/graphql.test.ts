@@ -26,6 +26,124 @@ const EV = (tx: number, logIndex: number, block: number) => ({
   transactionHash: TX(tx),
 });
 const R = (n: number) => `0x${n.toString(16).padStart(64, "a")}`;
+/** An access-log entity's fields for the event at (block, logIndex) of transaction `tx`. */
+const LOG = (tx: number, logIndex: number, block: number) => ({
+  ...EV(tx, logIndex, block),
+  position: String((BigInt(block) << 32n) + BigInt(logIndex)),
+});
+const NO_ACCESS_FIELDS = {
+  policyId: null,
+  rights: null,
+  outcome: null,
+  denyReason: null,
+  expiresAt: null,
+  approved: null,
+  revokedBy: null,
+  sharer: null,
+  record: null,
+  deliverer: null,
+  copyCid: null,
+};
+/** The patient's access log as the subgraph holds it, one collection per entity, newest first. */
+const LOG_COLLECTIONS: Record<string, (Record<string, unknown> & { position: string })[]> = {
+  accessEvents: [
+    {
+      kind: "REVOKED",
+      grantee: { id: DOCTOR },
+      purpose: 0,
+      ...NO_ACCESS_FIELDS,
+      revokedBy: { id: PATIENT },
+      ...LOG(18, 0, 18),
+    },
+    // Two deliveries in one block, in transactions whose hashes sort against their log order.
+    {
+      kind: "KEY_DELIVERED",
+      grantee: { id: DOCTOR },
+      purpose: 0,
+      ...NO_ACCESS_FIELDS,
+      record: { id: R(4) },
+      deliverer: { id: PATIENT },
+      copyCid: "0x",
+      ...LOG(1, 3, 16),
+    },
+    {
+      kind: "KEY_DELIVERED",
+      grantee: { id: DOCTOR },
+      purpose: 0,
+      ...NO_ACCESS_FIELDS,
+      record: { id: R(2) },
+      deliverer: { id: PATIENT },
+      copyCid: "0x",
+      ...LOG(99, 0, 16),
+    },
+    {
+      kind: "REQUESTED",
+      grantee: { id: DOCTOR },
+      purpose: 0,
+      ...NO_ACCESS_FIELDS,
+      policyId: R(9),
+      rights: 1,
+      outcome: "GRANTED",
+      denyReason: "NONE",
+      expiresAt: "1700086400",
+      ...LOG(14, 0, 14),
+    },
+  ],
+  policyVersions: [
+    {
+      policy: { policyId: R(9) },
+      version: 1,
+      grantee: DOCTOR,
+      role: TX(0),
+      purposes: "1",
+      validUntil: "1700086400",
+      anonymizedOnly: false,
+      ...LOG(13, 0, 13),
+    },
+  ],
+  policyRevocations: [{ policyId: R(9), version: 1, ...LOG(18, 1, 18) }],
+  emergencyEvents: [
+    {
+      kind: "CLOSED",
+      doctor: { id: DOCTOR },
+      round: 1,
+      justification: null,
+      approveBy: null,
+      expiresAt: null,
+      status: "CANCELLED",
+      closedBy: { id: PATIENT },
+      ...LOG(24, 0, 24),
+    },
+    {
+      kind: "GRANTED",
+      doctor: { id: DOCTOR },
+      round: 1,
+      justification: null,
+      approveBy: null,
+      expiresAt: "1700003623",
+      status: null,
+      closedBy: null,
+      ...LOG(23, 2, 23),
+    },
+    {
+      kind: "REQUESTED",
+      doctor: { id: DOCTOR },
+      round: 1,
+      justification: 1,
+      approveBy: "1700007221",
+      expiresAt: null,
+      status: null,
+      closedBy: null,
+      ...LOG(21, 0, 21),
+    },
+  ],
+};
+const SKIPS = {
+  accessEvents: "skipEvents",
+  policyVersions: "skipPolicies",
+  policyRevocations: "skipRevocations",
+  emergencyEvents: "skipEmergency",
+} as const;
 
 /** Recorded responses, by operation name. */
 const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown> = {
@@ -46,6 +164,24 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
         nextVersion: { id: R(4) },
         registeredAt: "1700000010",
         blockNumber: "10",
+        logIndex: 2,
+        transactionHash: TX(10),
+      },
+      {
+        id: R(5),
+        patient: { id: PATIENT },
+        provider: { id: HOSPITAL },
+        hospitalId: "1",
+        patientAuthored: false,
+        cid: `0x01551220${R(5).slice(2)}`,
+        contentDigest: TX(0),
+        category: "IMAGING",
+        version: 1,
+        previousVersion: null,
+        nextVersion: null,
+        registeredAt: "1700000010",
+        blockNumber: "10",
+        logIndex: 0,
         transactionHash: TX(10),
       },
       {
@@ -62,6 +198,7 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
         nextVersion: null,
         registeredAt: "1700000010",
         blockNumber: "10",
+        logIndex: 1,
         transactionHash: TX(10),
       },
       {
@@ -78,80 +215,84 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
         nextVersion: null,
         registeredAt: "1700000012",
         blockNumber: "12",
+        logIndex: 0,
         transactionHash: TX(12),
       },
     ],
   }),
   AccessLog: (v) =>
-    v.skipEvents === 0
-      ? {
-          accessEvents: [
-            {
-              kind: "KEY_DELIVERED",
-              grantee: { id: DOCTOR },
-              purpose: 0,
-              policyId: null,
-              rights: null,
-              outcome: null,
-              denyReason: null,
-              expiresAt: null,
-              approved: null,
-              revokedBy: null,
-              sharer: null,
-              record: { id: R(4) },
-              deliverer: { id: PATIENT },
-              copyCid: "0x",
-              ...EV(16, 1, 16),
-            },
-            {
-              kind: "KEY_DELIVERED",
-              grantee: { id: DOCTOR },
-              purpose: 0,
-              policyId: null,
-              rights: null,
-              outcome: null,
-              denyReason: null,
-              expiresAt: null,
-              approved: null,
-              revokedBy: null,
-              sharer: null,
-              record: { id: R(2) },
-              deliverer: { id: PATIENT },
-              copyCid: "0x",
-              ...EV(16, 0, 16),
-            },
-            {
-              kind: "REQUESTED",
-              grantee: { id: DOCTOR },
-              purpose: 0,
-              policyId: R(9),
-              rights: 1,
-              outcome: "GRANTED",
-              denyReason: "NONE",
-              expiresAt: "1700086400",
-              approved: null,
-              revokedBy: null,
-              sharer: null,
-              record: null,
-              deliverer: null,
-              copyCid: null,
-              ...EV(14, 0, 14),
-            },
-          ],
-          policyVersions: [
-            {
-              policy: { policyId: R(9) },
-              version: 1,
-              grantee: DOCTOR,
-              role: TX(0),
-              purposes: "1",
-              validUntil: "1700086400",
-              anonymizedOnly: false,
-              ...EV(13, 0, 13),
-            },
-          ],
-        }
-      : { accessEvents: [], policyVersions: [] },
+    Object.fromEntries(
+      Object.entries(SKIPS).map(([collection, skip]) => [
+        collection,
+        LOG_COLLECTIONS[collection].slice(v[skip] as number, (v[skip] as number) + (v.first as number)),
+      ]),
+    ),
+  PatientCounts: () => ({ patient: { accessLogCount: 9, keyDeliveryCount: 2 } }),
+  GrantsAndPolicies: () => ({
+    policies: [
+      {
+        policyId: R(9),
+        version: 1,
+        active: false,
+        revocation: EV(18, 1, 18),
+        current: {
+          grantee: DOCTOR,
+          role: TX(0),
+          purposes: "1",
+          rights: 1,
+          validFrom: "0",
+          validUntil: "1700086400",
+          categories: 2,
+          recordId: TX(0),
+          anonymizedOnly: false,
+          autoApprove: true,
+          ...EV(13, 0, 13),
+        },
+      },
+      {
+        policyId: R(8),
+        version: 2,
+        active: true,
+        revocation: null,
+        current: {
+          grantee: HOSPITAL,
+          role: TX(0),
+          purposes: "1",
+          rights: 1,
+          validFrom: "0",
+          validUntil: "1700086400",
+          categories: 2,
+          recordId: TX(0),
+          anonymizedOnly: false,
+          autoApprove: true,
+          ...EV(17, 0, 17),
+        },
+      },
+    ],
+    grants: [
+      {
+        grantee: { id: HOSPITAL },
+        purpose: 0,
+        status: "ACTIVE",
+        rights: 1,
+        expiresAt: "1700086400",
+        policyVersion: { policyId: { policyId: R(8) } },
+        sharedBy: null,
+        lastEvent: EV(17, 1, 17),
+      },
+      {
+        grantee: { id: DOCTOR },
+        purpose: 0,
+        status: "REVOKED",
+        rights: 1,
+        expiresAt: "1700086400",
+        policyVersion: { policyId: { policyId: R(9) } },
+        sharedBy: null,
+        lastEvent: EV(18, 0, 18),
+      },
+    ],
+  }),
+  Contributions: () => ({ dataContributions: [] }),
   Emergency: () => ({
     emergencyConfigs: [
       {
@@ -181,6 +322,8 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
         closedAt: null,
         closedBy: null,
         requestedAt: "1700000021",
+        blockNumber: "21",
+        logIndex: 0,
         votes: [],
       },
     ],
@@ -239,33 +382,42 @@ describe("GraphQL documents", () => {
 describe("GraphQLQueryBackend mapping (recorded responses)", () => {
   const q = new GraphQLQueryBackend("http://subgraph.invalid/", { fetch: recordedFetch() });
 
-  it("folds record versions into chains, newest first", async () => {
+  it("folds record versions into chains, newest first, same-block records by log index", async () => {
     const records = await q.records(getAddress(PATIENT));
     assert.deepEqual(
       records.map((r) => [r.latest.recordId, r.latest.version, r.versions.map((v) => v.recordId), r.latest.category]),
       [
         [R(4), 2, [R(1), R(4)], "Lab"],
         [R(2), 1, [R(2)], "Visit"],
+        [R(5), 1, [R(5)], "Imaging"],
       ],
     );
     assert.equal(records[0].versions[0].nextVersion, R(4));
-    assert.equal(records[0].latest.registered.timestamp, 1_700_000_012);
+    assert.deepEqual(records[1].latest.registered, {
+      blockNumber: 10n,
+      logIndex: 1,
+      transactionHash: TX(10),
+      timestamp: 1_700_000_010,
+    });
   });
 
-  it("merges access events and policy versions newest first, with positions from the entity ids", async () => {
-    const page = await q.accessLog(getAddress(PATIENT), { first: 3 });
+  it("merges the four log collections by position, newest first, like the RPC log", async () => {
+    const all = await q.accessLog(getAddress(PATIENT), { first: 50 });
     assert.deepEqual(
-      page.items.map((e) => [e.kind, e.blockNumber, e.logIndex]),
+      all.items.map((e) => [e.kind, e.blockNumber, e.logIndex]),
       [
-        ["KeyDelivered", 16n, 1],
+        ["EmergencyClosed", 24n, 0],
+        ["EmergencyGranted", 23n, 2],
+        ["EmergencyRequested", 21n, 0],
+        ["PolicyRevoked", 18n, 1],
+        ["AccessRevoked", 18n, 0],
+        ["KeyDelivered", 16n, 3],
         ["KeyDelivered", 16n, 0],
         ["AccessRequested", 14n, 0],
+        ["PolicySet", 13n, 0],
       ],
     );
-    assert.equal(page.cursor, "3.0");
-    const rest = await q.accessLog(getAddress(PATIENT), { first: 3, cursor: page.cursor });
-    assert.deepEqual(rest, { items: [] });
-    const all = await q.accessLog(getAddress(PATIENT), { first: 10 });
+    assert.equal(all.cursor, undefined);
     assert.deepEqual(all.items.at(-1), {
       kind: "PolicySet",
       policyId: R(9),
@@ -280,7 +432,99 @@ describe("GraphQLQueryBackend mapping (recorded responses)", () => {
       logIndex: 0,
       timestamp: 1_700_000_013,
     });
-    assert.equal(all.cursor, undefined);
+    assert.deepEqual(all.items[3], {
+      kind: "PolicyRevoked",
+      policyId: R(9),
+      version: 1,
+      blockNumber: 18n,
+      transactionHash: TX(18),
+      logIndex: 1,
+      timestamp: 1_700_000_018,
+    });
+    assert.deepEqual(all.items.slice(0, 3), [
+      {
+        kind: "EmergencyClosed",
+        doctor: getAddress(DOCTOR),
+        round: 1,
+        status: "Cancelled",
+        by: getAddress(PATIENT),
+        blockNumber: 24n,
+        transactionHash: TX(24),
+        logIndex: 0,
+        timestamp: 1_700_000_024,
+      },
+      {
+        kind: "EmergencyGranted",
+        doctor: getAddress(DOCTOR),
+        round: 1,
+        expiresAt: 1_700_003_623,
+        blockNumber: 23n,
+        transactionHash: TX(23),
+        logIndex: 2,
+        timestamp: 1_700_000_023,
+      },
+      {
+        kind: "EmergencyRequested",
+        doctor: getAddress(DOCTOR),
+        round: 1,
+        justification: "UNCONSCIOUS",
+        approveBy: 1_700_007_221,
+        blockNumber: 21n,
+        transactionHash: TX(21),
+        logIndex: 0,
+        timestamp: 1_700_000_021,
+      },
+    ]);
+  });
+
+  it("pages the log with no gaps or repeats, the cursor counting each collection", async () => {
+    const all = await q.accessLog(getAddress(PATIENT), { first: 50 });
+    for (const first of [1, 2, 4]) {
+      const seen = [];
+      const cursors = [];
+      let page = await q.accessLog(getAddress(PATIENT), { first });
+      for (;;) {
+        seen.push(...page.items);
+        if (!page.cursor) break;
+        cursors.push(page.cursor);
+        page = await q.accessLog(getAddress(PATIENT), { first, cursor: page.cursor });
+      }
+      assert.deepEqual(seen, all.items, `pages of ${first}`);
+      assert.equal(cursors.length, Math.ceil(all.items.length / first) - 1);
+    }
+    const page = await q.accessLog(getAddress(PATIENT), { first: 4 });
+    assert.equal(page.cursor, "0.0.1.3");
+    await assert.rejects(q.accessLog(getAddress(PATIENT), { cursor: "3.0" }), RangeError);
+  });
+
+  it("orders policies and grants by the position of their last change, with revocation times", async () => {
+    const { policies, grants } = await q.grantsAndPolicies(getAddress(PATIENT));
+    assert.deepEqual(
+      policies.map((p) => [p.policyId, p.active, p.revokedAt, p.set.logIndex]),
+      [
+        [R(9), false, 1_700_000_018, 0],
+        [R(8), true, undefined, 0],
+      ],
+    );
+    assert.deepEqual(
+      grants.map((g) => [g.grantee, g.status, g.policyId, g.updatedAt]),
+      [
+        [getAddress(DOCTOR), "Revoked", R(9), 1_700_000_018],
+        [getAddress(HOSPITAL), "Active", R(8), 1_700_000_017],
+      ],
+    );
+  });
+
+  it("counts the whole access log in the dashboard from the patient's counters", async () => {
+    const dashboard = await q.dashboard(getAddress(PATIENT), { logPageSize: 2 });
+    assert.equal(dashboard.log.items.length, 2);
+    assert.deepEqual(dashboard.counts, {
+      records: 3,
+      versions: 4,
+      accessEvents: 9,
+      keyDeliveries: 2,
+      contributions: 0,
+    });
   });
 
   it("derives statuses at the indexed block: a granted emergency in force, a study past its deadline failed", async () => {
