@@ -7,8 +7,9 @@
  *
  * The access log merges four collections (access events, policy versions, policy revocations,
  * emergency events) by their `position` (block × 2^32 + log index), and every list is ordered by
- * event position as the RPC backend orders it, so both backends give the same answers. Collections
- * are read 1,000 at a time with `skip` (graph-node caps `skip` at 5,000 by default).
+ * event position as the RPC backend orders it, so both backends give the same answers. The log pages
+ * below a position and records are read 1,000 at a time after an id, so neither meets graph-node's
+ * `skip` cap (5,000 by default); the other lists read up to 1,000 items in one request.
  */
 import { getAddress, type Address, type Hex } from "viem";
 import { CaduceusError } from "../errors.ts";
@@ -61,8 +62,8 @@ const CONTRIBUTION_FIELDS = `study { studyId } patient { id } record { id } stat
 
 export const DOCUMENTS = {
   meta: `query Meta { _meta { block { number timestamp } } }`,
-  records: `query PatientRecords($patient: String!, $first: Int!, $skip: Int!) {
-  records(where: { patient: $patient }, orderBy: blockNumber, orderDirection: asc, first: $first, skip: $skip) {
+  records: `query PatientRecords($patient: String!, $first: Int!, $after: Bytes!) {
+  records(where: { patient: $patient, id_gt: $after }, orderBy: id, orderDirection: asc, first: $first) {
     id patient { id } provider { id } hospitalId patientAuthored cid contentDigest category version
     previousVersion { id } nextVersion { id } registeredAt blockNumber logIndex transactionHash
   }
@@ -77,18 +78,18 @@ export const DOCUMENTS = {
     lastEvent { ${EVENT} }
   }
 }`,
-  accessLog: `query AccessLog($patient: String!, $first: Int!, $skipEvents: Int!, $skipPolicies: Int!, $skipRevocations: Int!, $skipEmergency: Int!) {
-  accessEvents(where: { patient: $patient }, orderBy: position, orderDirection: desc, first: $first, skip: $skipEvents) {
+  accessLog: `query AccessLog($patient: String!, $first: Int!, $before: BigInt!) {
+  accessEvents(where: { patient: $patient, position_lt: $before }, orderBy: position, orderDirection: desc, first: $first) {
     kind grantee { id } purpose policyId rights outcome denyReason expiresAt approved revokedBy { id } sharer { id }
     record { id } deliverer { id } copyCid ${EVENT}
   }
-  policyVersions(where: { patient: $patient }, orderBy: position, orderDirection: desc, first: $first, skip: $skipPolicies) {
+  policyVersions(where: { patient: $patient, position_lt: $before }, orderBy: position, orderDirection: desc, first: $first) {
     policy { policyId } version grantee role purposes validUntil anonymizedOnly ${EVENT}
   }
-  policyRevocations(where: { patient: $patient }, orderBy: position, orderDirection: desc, first: $first, skip: $skipRevocations) {
+  policyRevocations(where: { patient: $patient, position_lt: $before }, orderBy: position, orderDirection: desc, first: $first) {
     policyId version ${EVENT}
   }
-  emergencyEvents(where: { patient: $patient }, orderBy: position, orderDirection: desc, first: $first, skip: $skipEmergency) {
+  emergencyEvents(where: { patient: $patient, position_lt: $before }, orderBy: position, orderDirection: desc, first: $first) {
     kind doctor { id } round justification approveBy expiresAt status closedBy { id } ${EVENT}
   }
 }`,
@@ -205,11 +206,12 @@ export class GraphQLQueryBackend implements QueryBackend {
       transactionHash: Hex;
     };
     const rows: Row[] = [];
-    for (let skip = 0; ; skip += BATCH) {
+    // Read 1,000 at a time in id order (`id_gt`, not `skip`, which graph-node caps), then order by position.
+    for (let after = "0x"; ; after = rows[rows.length - 1].id) {
       const { records } = await this.query<{ records: Row[] }>(DOCUMENTS.records, {
         patient: lower(patient),
         first: BATCH,
-        skip,
+        after,
       });
       rows.push(...records);
       if (records.length < BATCH) break;
@@ -371,7 +373,7 @@ export class GraphQLQueryBackend implements QueryBackend {
       closedBy: Id | null;
     };
     const first = pageSize(page);
-    const skips = page?.cursor ? parseSkips(page.cursor) : [0, 0, 0, 0];
+    const before = page?.cursor ? parseCursor(page.cursor) : END_OF_CHAIN;
     const { accessEvents, policyVersions, policyRevocations, emergencyEvents } = await this.query<{
       accessEvents: EventRow[];
       policyVersions: VersionRow[];
@@ -380,17 +382,14 @@ export class GraphQLQueryBackend implements QueryBackend {
     }>(DOCUMENTS.accessLog, {
       patient: lower(patient),
       first: first + 1,
-      skipEvents: skips[0],
-      skipPolicies: skips[1],
-      skipRevocations: skips[2],
-      skipEmergency: skips[3],
+      before: before.toString(),
     });
-    // Each collection comes newest first; the merge takes the newest `first` of all four and the
-    // cursor remembers how many of each the pages so far consumed.
+    // Each collection comes newest first from below the cursor; the merge takes the newest `first`
+    // of all four, and the next cursor is the position of the last entry taken (as in the RPC
+    // backend, and with no `skip`, so no depth limit).
     const merged = [
-      ...accessEvents.map((e) => ({ from: 0, ref: eventRef(e), entry: accessEntry(e) })),
+      ...accessEvents.map((e) => ({ ref: eventRef(e), entry: accessEntry(e) })),
       ...policyVersions.map((v) => ({
-        from: 1,
         ref: eventRef(v),
         entry: {
           kind: "PolicySet" as const,
@@ -404,11 +403,10 @@ export class GraphQLQueryBackend implements QueryBackend {
         },
       })),
       ...policyRevocations.map((r) => ({
-        from: 2,
         ref: eventRef(r),
         entry: { kind: "PolicyRevoked" as const, policyId: r.policyId, version: r.version },
       })),
-      ...emergencyEvents.map((e) => ({ from: 3, ref: eventRef(e), entry: emergencyEntry(e) })),
+      ...emergencyEvents.map((e) => ({ ref: eventRef(e), entry: emergencyEntry(e) })),
     ].sort((a, b) => byPosition(b.ref, a.ref));
     const taken = merged.slice(0, first);
     const items = taken.map(
@@ -422,8 +420,8 @@ export class GraphQLQueryBackend implements QueryBackend {
         }) as LogEntry,
     );
     if (merged.length <= first) return { items };
-    const next = skips.map((skip, from) => skip + taken.filter((t) => t.from === from).length);
-    return { items, cursor: next.join(".") };
+    const last = taken[taken.length - 1].ref;
+    return { items, cursor: `${last.blockNumber}.${last.logIndex}` };
   }
 
   async emergency(patient: Address): Promise<EmergencyOverview> {
@@ -673,11 +671,15 @@ function eventRef(e: Ev): EventRef {
   };
 }
 
-/** An access-log cursor: how many access events, policy versions, revocations and emergency events came before. */
-function parseSkips(cursor: string): number[] {
-  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(cursor);
-  if (!match) throw new RangeError(`not an access-log cursor of this backend: ${cursor}`);
-  return match.slice(1).map(Number);
+/** Above every log entity's `position` (block × 2^32 + log index): the first page's bound. */
+const END_OF_CHAIN = 1n << 96n;
+
+/** An access-log cursor `block.logIndex` (the last entry returned) as the `position` to read below. */
+function parseCursor(cursor: string): bigint {
+  const match = /^(\d+)\.(\d+)$/.exec(cursor);
+  if (!match || Number(match[2]) >= 2 ** 32)
+    throw new RangeError(`not an access-log cursor of this backend: ${cursor}`);
+  return (BigInt(match[1]) << 32n) + BigInt(match[2]);
 }
 
 /** A log entry without its position (Omit over each member of the union). */

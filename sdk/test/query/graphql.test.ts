@@ -138,12 +138,6 @@ const LOG_COLLECTIONS: Record<string, (Record<string, unknown> & { position: str
     },
   ],
 };
-const SKIPS = {
-  accessEvents: "skipEvents",
-  policyVersions: "skipPolicies",
-  policyRevocations: "skipRevocations",
-  emergencyEvents: "skipEmergency",
-} as const;
 
 /** Recorded responses, by operation name. */
 const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown> = {
@@ -222,9 +216,9 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
   }),
   AccessLog: (v) =>
     Object.fromEntries(
-      Object.entries(SKIPS).map(([collection, skip]) => [
+      Object.entries(LOG_COLLECTIONS).map(([collection, rows]) => [
         collection,
-        LOG_COLLECTIONS[collection].slice(v[skip] as number, (v[skip] as number) + (v.first as number)),
+        rows.filter((row) => BigInt(row.position) < BigInt(v.before as string)).slice(0, v.first as number),
       ]),
     ),
   PatientCounts: () => ({ patient: { accessLogCount: 9, keyDeliveryCount: 2 } }),
@@ -477,7 +471,7 @@ describe("GraphQLQueryBackend mapping (recorded responses)", () => {
     ]);
   });
 
-  it("pages the log with no gaps or repeats, the cursor counting each collection", async () => {
+  it("pages the log with no gaps or repeats, the cursor the position of the last entry (as in RPC)", async () => {
     const all = await q.accessLog(getAddress(PATIENT), { first: 50 });
     for (const first of [1, 2, 4]) {
       const seen = [];
@@ -493,8 +487,8 @@ describe("GraphQLQueryBackend mapping (recorded responses)", () => {
       assert.equal(cursors.length, Math.ceil(all.items.length / first) - 1);
     }
     const page = await q.accessLog(getAddress(PATIENT), { first: 4 });
-    assert.equal(page.cursor, "0.0.1.3");
-    await assert.rejects(q.accessLog(getAddress(PATIENT), { cursor: "3.0" }), RangeError);
+    assert.equal(page.cursor, "18.1");
+    await assert.rejects(q.accessLog(getAddress(PATIENT), { cursor: "3.0.1.2" }), RangeError);
   });
 
   it("orders policies and grants by the position of their last change, with revocation times", async () => {
