@@ -9,6 +9,8 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import type { Address } from "viem";
+import { requestAccess } from "@caduceus/sdk/access/requests";
+import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
 import { CHROMIUM, FIXTURES, startWebStack, type WebStack } from "./stack.ts";
 import { installWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
 
@@ -108,6 +110,42 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     ]);
     const original = JSON.parse(await readFile((await download.path())!, "utf8")) as { resourceType: string };
     assert.equal(original.resourceType, "Bundle");
+  });
+
+  it("the patient gives a doctor access, sees the grant and the log, and revokes both", async () => {
+    const { patient, doctor } = stack.chain.accounts;
+    const { page, logs } = await open(patient.address, "access");
+    await connect(page);
+    await page.getByTestId("no-policies").waitFor();
+
+    const form = page.getByTestId("policy-form");
+    await form.getByLabel("Their account").fill(doctor.address);
+    await form.getByRole("button", { name: "Save the policy" }).click();
+    await form.locator("[data-tx=confirmed]").waitFor().catch(async (error) => {
+      throw new Error(`policy not saved: ${await form.innerText()}\n${logs.join("\n")}`, { cause: error });
+    });
+    const policy = page.getByTestId("policy");
+    await policy.waitFor();
+    assert.match(await policy.innerText(), /Treatment/);
+
+    // The doctor asks under that policy (through the client library); the grant is made at once.
+    const query = new RpcQueryBackend(stack.deployment, stack.chain.publicClient);
+    const [set] = (await query.grantsAndPolicies(patient.address)).policies;
+    const asked = await requestAccess(stack.chain.as(doctor), { patient: patient.address, policyId: set!.policyId, purpose: "TREAT" });
+    assert.equal(asked.outcome, "Granted");
+
+    await page.reload();
+    const grant = page.getByTestId("grant");
+    await grant.waitFor();
+    assert.match(await grant.innerText(), /Treatment\s+active/);
+    await grant.getByRole("button", { name: "Revoke" }).click();
+    await page.waitForFunction(() => /revoked/.test(document.querySelector("[data-testid=grant]")?.textContent ?? ""));
+
+    await page.getByTestId("revoke-policy").click();
+    await page.getByTestId("no-policies").waitFor();
+    const kinds = await page.locator("[data-testid=access-log] li").evaluateAll((items) => items.map((li) => li.getAttribute("data-kind")));
+    for (const kind of ["PolicySet", "AccessRequested", "AccessRevoked", "PolicyRevoked"]) assert.ok(kinds.includes(kind), `${kind} is in the log: ${kinds.join(", ")}`);
+    assert.equal(await page.locator("main .spinner").count(), 0);
   });
 
   it("asks a wallet on the wrong network to switch", async () => {
