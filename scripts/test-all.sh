@@ -13,6 +13,8 @@ step "contract tests with coverage (TypeScript + Solidity fuzz)"
 npm run coverage
 step "client library tests"
 npm run test:sdk
+step "web app (type check, unit tests, Chromium flows against a local chain)"
+npm run typecheck --workspace web && npm run test --workspace web
 step "subgraph (ABIs, graph codegen, graph build, consistency and API schema tests)"
 npm run test --workspace subgraph
 
