@@ -21,7 +21,7 @@ import {
   type EmergencyStatusName,
   type JustificationName,
 } from "../chain/emergency.ts";
-import { rejectReasonName, type DataStatusName, type StudyStatusName } from "../chain/research.ts";
+import { rejectReasonName, type StudyStatusName } from "../chain/research.ts";
 import { purposeNames, type PurposeName } from "../chain/roles.ts";
 import { RecordCategory, type RecordCategoryName } from "../fhir/categories.ts";
 import { DENY_REASON, GRANT_STATUS, REQUEST_OUTCOME } from "../chain/access.ts";
@@ -54,11 +54,11 @@ const BATCH = 1000;
 // ── documents (validated against subgraph/generated-api.graphql in test/query/graphql.test.ts) ──
 
 const EVENT = "id blockNumber blockTimestamp transactionHash";
-/** An event's own position and time, for the state entities that keep them as block ++ log index. */
-const CONTRIBUTION_POSITION = "submittedAtBlock submittedAtLogIndex";
 const STUDY_FIELDS = `studyId researcher { id } token goal deadline reward maxContributions categories protocolCid raised refunded
   status withdrawnAmount closed acceptedContributions createdAt funders(first: 1000) { id }`;
-const CONTRIBUTION_FIELDS = `study { studyId } patient { id } record { id } status reward rejectReason submittedAt ${CONTRIBUTION_POSITION}`;
+/** A contribution's history (one row per submitted record, as the RPC backend folds it) and which were paid. */
+const CONTRIBUTION_FIELDS = `study { studyId } patient { id } record { id } kind reward reason ${EVENT}`;
+const PAID_FIELDS = "study { studyId } patient { id }";
 
 export const DOCUMENTS = {
   meta: `query Meta { _meta { block { number timestamp } } }`,
@@ -110,12 +110,14 @@ export const DOCUMENTS = {
   study: `query Study($studyId: BigInt!) { studies(where: { studyId: $studyId }, first: 1) { ${STUDY_FIELDS} } }`,
   researcher: `query Researcher($researcher: String!) {
   studies(where: { researcher: $researcher }, orderBy: studyId, orderDirection: desc, first: 1000) { ${STUDY_FIELDS} }
-  dataContributions(where: { study_: { researcher: $researcher } }, orderBy: submittedAt, orderDirection: desc, first: 1000) {
+  dataContributionEvents(where: { study_: { researcher: $researcher } }, orderBy: blockNumber, first: 1000) {
     ${CONTRIBUTION_FIELDS}
   }
+  dataContributions(where: { study_: { researcher: $researcher }, status: PAID }, first: 1000) { ${PAID_FIELDS} }
 }`,
   contributions: `query Contributions($patient: String!) {
-  dataContributions(where: { patient: $patient }, orderBy: submittedAt, orderDirection: desc, first: 1000) { ${CONTRIBUTION_FIELDS} }
+  dataContributionEvents(where: { patient: $patient }, orderBy: blockNumber, first: 1000) { ${CONTRIBUTION_FIELDS} }
+  dataContributions(where: { patient: $patient, status: PAID }, first: 1000) { ${PAID_FIELDS} }
 }`,
   studiesByIds: `query StudiesByIds($ids: [BigInt!]!) {
   studies(where: { studyId_in: $ids }, orderBy: studyId, orderDirection: desc, first: 1000) { ${STUDY_FIELDS} }
@@ -151,16 +153,17 @@ type StudyRow = {
   createdAt: string;
   funders: Id[];
 };
-type ContributionRow = {
+type ContributionEventRow = Ev & {
   study: { studyId: string };
   patient: Id;
   record: Id;
-  status: "SUBMITTED" | "ACCEPTED" | "REJECTED" | "PAID";
+  kind: "SUBMITTED" | "ACCEPTED" | "REJECTED";
   reward: string | null;
-  rejectReason: number | null;
-  submittedAt: string;
-  submittedAtBlock: string;
-  submittedAtLogIndex: number;
+  reason: number | null;
+};
+type ContributionHistory = {
+  dataContributionEvents: ContributionEventRow[];
+  dataContributions: { study: { studyId: string }; patient: Id }[];
 };
 
 export class SubgraphError extends CaduceusError {
@@ -527,8 +530,8 @@ export class GraphQLQueryBackend implements QueryBackend {
   }
 
   async researcher(researcher: Address): Promise<ResearcherOverview> {
-    const [{ studies, dataContributions }, now] = await Promise.all([
-      this.query<{ studies: StudyRow[]; dataContributions: ContributionRow[] }>(DOCUMENTS.researcher, {
+    const [{ studies, ...history }, now] = await Promise.all([
+      this.query<{ studies: StudyRow[] } & ContributionHistory>(DOCUMENTS.researcher, {
         researcher: lower(researcher),
       }),
       this.now(),
@@ -536,15 +539,14 @@ export class GraphQLQueryBackend implements QueryBackend {
     return {
       researcher,
       studies: studies.map((s) => study(s, now.timestamp)),
-      contributions: newestSubmissionsFirst(dataContributions).map(contribution),
+      contributions: foldContributions(history),
     };
   }
 
   async contributions(patient: Address): Promise<DataContribution[]> {
-    const { dataContributions } = await this.query<{ dataContributions: ContributionRow[] }>(DOCUMENTS.contributions, {
-      patient: lower(patient),
-    });
-    return newestSubmissionsFirst(dataContributions).map(contribution);
+    return foldContributions(
+      await this.query<ContributionHistory>(DOCUMENTS.contributions, { patient: lower(patient) }),
+    );
   }
 
   async hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined> {
@@ -719,10 +721,40 @@ function emergencyEntry(e: {
   }
 }
 
-/** Contributions newest submission first, as the RPC backend orders them. */
-function newestSubmissionsFirst(rows: ContributionRow[]): ContributionRow[] {
-  const at = (c: ContributionRow) => ({ blockNumber: BigInt(c.submittedAtBlock), logIndex: c.submittedAtLogIndex });
-  return [...rows].sort((a, b) => byPosition(at(b), at(a)));
+/**
+ * Data submissions and their fate, folded from the contributions' history exactly as the RPC backend
+ * folds the pool's events: one entry per submitted record (a record resubmitted after a rejection
+ * is a new entry), the accepted one `Paid` once its reward was claimed; newest submission first.
+ */
+function foldContributions({ dataContributionEvents, dataContributions }: ContributionHistory): DataContribution[] {
+  const rows = new Map<string, DataContribution & { submitted: EventRef }>();
+  const accepted = new Map<string, DataContribution>();
+  const events = dataContributionEvents.map((e) => ({ ...e, at: eventRef(e) })).sort((a, b) => byPosition(a.at, b.at));
+  for (const e of events) {
+    const key = `${e.study.studyId}:${e.patient.id}:${e.record.id}`;
+    if (e.kind === "SUBMITTED") {
+      rows.set(key, {
+        studyId: BigInt(e.study.studyId),
+        patient: getAddress(e.patient.id),
+        recordId: e.record.id as Hex,
+        status: "Submitted",
+        submittedAt: e.at.timestamp,
+        submitted: e.at,
+      });
+      continue;
+    }
+    const row = rows.get(key);
+    if (!row) continue;
+    if (e.kind === "ACCEPTED") {
+      Object.assign(row, { status: "Accepted", reward: BigInt(e.reward!) });
+      accepted.set(`${e.study.studyId}:${e.patient.id}`, row);
+    } else Object.assign(row, { status: "Rejected", rejectReason: rejectReasonName(e.reason!) });
+  }
+  for (const paid of dataContributions) {
+    const row = accepted.get(`${paid.study.studyId}:${paid.patient.id}`);
+    if (row) row.status = "Paid";
+  }
+  return [...rows.values()].sort((a, b) => byPosition(b.submitted, a.submitted)).map(({ submitted: _, ...row }) => row);
 }
 
 type AccessRow = {
@@ -805,21 +837,5 @@ function study(s: StudyRow, now: number): Study {
     closed: s.closed,
     dataAccepted: s.acceptedContributions,
     createdAt: Number(s.createdAt),
-  };
-}
-
-function contribution(c: ContributionRow): DataContribution {
-  const status = enumName({ Submitted: 1, Accepted: 2, Rejected: 3, Paid: 4 }, c.status) as Exclude<
-    DataStatusName,
-    "None"
-  >;
-  return {
-    studyId: BigInt(c.study.studyId),
-    patient: getAddress(c.patient.id),
-    recordId: c.record.id as Hex,
-    status,
-    ...(c.reward !== null && status !== "Submitted" && status !== "Rejected" ? { reward: BigInt(c.reward) } : {}),
-    ...(c.rejectReason !== null && status === "Rejected" ? { rejectReason: rejectReasonName(c.rejectReason) } : {}),
-    submittedAt: Number(c.submittedAt),
   };
 }

@@ -139,6 +139,12 @@ const LOG_COLLECTIONS: Record<string, (Record<string, unknown> & { position: str
   ],
 };
 
+const CONTRIBUTION = (record: string) => ({
+  study: { studyId: "2" },
+  patient: { id: PATIENT },
+  record: { id: record },
+});
+
 /** Recorded responses, by operation name. */
 const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown> = {
   Meta: () => ({ _meta: { block: { number: 40, timestamp: 1_700_000_040 } } }),
@@ -286,7 +292,17 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
       },
     ],
   }),
-  Contributions: () => ({ dataContributions: [] }),
+  Contributions: () => ({
+    // Rejected, resubmitted with another record, accepted and paid (a history the RPC backend shows as two entries).
+    dataContributionEvents: [
+      { ...CONTRIBUTION(R(1)), kind: "SUBMITTED", reward: null, reason: null, ...EV(30, 0, 30) },
+      { ...CONTRIBUTION(R(1)), kind: "REJECTED", reward: null, reason: 2, ...EV(31, 0, 31) },
+      { ...CONTRIBUTION(R(2)), kind: "SUBMITTED", reward: null, reason: null, ...EV(32, 0, 32) },
+      { ...CONTRIBUTION(R(2)), kind: "ACCEPTED", reward: "100", reason: null, ...EV(33, 0, 33) },
+    ],
+    dataContributions: [{ study: { studyId: "2" }, patient: { id: PATIENT } }],
+  }),
+  StudiesByIds: (v) => ({ studies: (v.ids as string[]).includes("2") ? [STUDY] : [] }),
   Emergency: () => ({
     emergencyConfigs: [
       {
@@ -322,29 +338,28 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
       },
     ],
   }),
-  Studies: () => ({
-    studies: [
-      {
-        studyId: "2",
-        researcher: { id: DOCTOR },
-        token: "0x0000000000000000000000000000000000000000",
-        goal: "2000",
-        deadline: "1700000030",
-        reward: "100",
-        maxContributions: 5,
-        categories: 2,
-        protocolCid: "0x0155",
-        raised: "500",
-        refunded: "0",
-        status: "FUNDING",
-        withdrawnAmount: null,
-        closed: false,
-        acceptedContributions: 0,
-        createdAt: "1700000025",
-        funders: [{ id: "0x01" }],
-      },
-    ],
-  }),
+  Studies: () => ({ studies: [STUDY] }),
+};
+
+/** A quarter-funded ETH study past its deadline. */
+const STUDY = {
+  studyId: "2",
+  researcher: { id: DOCTOR },
+  token: "0x0000000000000000000000000000000000000000",
+  goal: "2000",
+  deadline: "1700000030",
+  reward: "100",
+  maxContributions: 5,
+  categories: 2,
+  protocolCid: "0x0155",
+  raised: "500",
+  refunded: "0",
+  status: "FUNDING",
+  withdrawnAmount: null,
+  closed: false,
+  acceptedContributions: 0,
+  createdAt: "1700000025",
+  funders: [{ id: "0x01" }],
 };
 
 function recordedFetch(): typeof fetch {
@@ -517,8 +532,33 @@ describe("GraphQLQueryBackend mapping (recorded responses)", () => {
       versions: 4,
       accessEvents: 9,
       keyDeliveries: 2,
-      contributions: 0,
+      contributions: 2,
     });
+    assert.deepEqual(
+      dashboard.research.studies.map((s) => s.studyId),
+      [2n],
+    );
+  });
+
+  it("folds contributions as the RPC backend does: one entry per submitted record, the accepted one paid", async () => {
+    assert.deepEqual(await q.contributions(getAddress(PATIENT)), [
+      {
+        studyId: 2n,
+        patient: getAddress(PATIENT),
+        recordId: R(2),
+        status: "Paid",
+        reward: 100n,
+        submittedAt: 1_700_000_032,
+      },
+      {
+        studyId: 2n,
+        patient: getAddress(PATIENT),
+        recordId: R(1),
+        status: "Rejected",
+        rejectReason: "UNREADABLE",
+        submittedAt: 1_700_000_030,
+      },
+    ]);
   });
 
   it("derives statuses at the indexed block: a granted emergency in force, a study past its deadline failed", async () => {
