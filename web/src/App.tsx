@@ -9,10 +9,16 @@ import { AccountBadge, ConnectPanel, WrongNetwork } from "./wallet/Wallet.tsx";
 const PatientPage = lazy(() => import("./features/patient/PatientPage.tsx"));
 const AccessPage = lazy(() => import("./features/access/AccessPage.tsx"));
 const HospitalPage = lazy(() => import("./features/hospital/HospitalPage.tsx"));
+const DoctorPage = lazy(() => import("./features/doctor/DoctorPage.tsx"));
 
-const ROUTES = ["records", "access", "hospital"] as const;
+const ROUTES = ["records", "access", "doctor", "hospital"] as const;
 type Route = (typeof ROUTES)[number];
-const NAV: Record<Route, MessageKey> = { records: "nav.records", access: "nav.access", hospital: "nav.hospital" };
+const NAV: Record<Route, MessageKey> = {
+  records: "nav.records",
+  access: "nav.access",
+  doctor: "nav.doctor",
+  hospital: "nav.hospital",
+};
 
 function routeFromHash(): Route {
   const name = window.location.hash.replace(/^#\/?/, "");
@@ -52,6 +58,7 @@ export function App() {
       >
         {route === "records" && <PatientPage key={address} address={address} />}
         {route === "access" && <AccessPage key={address} address={address} />}
+        {route === "doctor" && <DoctorPage key={address} address={address} />}
         {route === "hospital" && <HospitalPage key={address} address={address} />}
       </Suspense>
     );

@@ -1,6 +1,8 @@
 /** The page's side of the crypto worker: one worker per page, started on first use. */
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
-import type { PrepareProgress, WorkerMessage, WorkerRequest, WorkerResults } from "./protocol.ts";
+import { BaseError, type Hex } from "viem";
+import { errorMessage } from "../errors.ts";
+import type { PrepareProgress, SignerReply, WorkerMessage, WorkerRequest, WorkerResults } from "./protocol.ts";
 
 /** An error that crossed the worker boundary, with the client library's code when it had one. */
 export class WorkerError extends Error {
@@ -14,10 +16,14 @@ export class WorkerError extends Error {
   }
 }
 
+/** Sends a transaction the worker simulated (the page's wallet signs); resolves with its hash. */
+export type PageSigner = (request: unknown) => Promise<Hex>;
+
 type Pending = {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   progress?: (p: PrepareProgress) => void;
+  signer?: PageSigner;
 };
 
 let worker: Worker | undefined;
@@ -37,6 +43,23 @@ function start(): Worker {
       entry.progress?.(message.progress);
       return;
     }
+    if ("sign" in message) {
+      const { seq, request } = message.sign;
+      const reply = (signerReply: SignerReply) => worker!.postMessage({ signerReply });
+      if (!entry.signer) {
+        reply({ seq, error: { message: "This action cannot send transactions." } });
+        return;
+      }
+      entry.signer(request).then(
+        (hash) => reply({ seq, hash }),
+        (error: unknown) => {
+          const code = (error as { code?: unknown }).code;
+          const rejected = error instanceof BaseError && error.walk((e) => (e as { code?: unknown }).code === 4001);
+          reply({ seq, error: { message: errorMessage(error), code: rejected ? 4001 : typeof code === "number" ? code : undefined } });
+        },
+      );
+      return;
+    }
     pending.delete(message.id);
     if (message.ok) entry.resolve(message.result);
     else entry.reject(new WorkerError(message.error.name, message.error.message, message.error.code));
@@ -53,10 +76,11 @@ function send<R extends WorkerRequest>(
   request: R,
   progress?: (p: PrepareProgress) => void,
   transfer: Transferable[] = [],
+  signer?: PageSigner,
 ): Promise<WorkerResults[R["op"]]> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress, signer });
     start().postMessage({ id, request }, transfer);
   });
 }
@@ -71,9 +95,10 @@ export async function cryptoCall<R extends WorkerRequest>(
   request: R,
   progress?: (p: PrepareProgress) => void,
   transfer?: Transferable[],
+  signer?: PageSigner,
 ): Promise<WorkerResults[R["op"]]> {
   if (!deploymentForWorker) throw new Error("initCrypto(deployment) must be called first");
   initialised ??= send({ op: "init", deployment: deploymentForWorker });
   await initialised;
-  return send(request, progress, transfer);
+  return send(request, progress, transfer, signer);
 }

@@ -4,6 +4,7 @@
  */
 import type { Address, Hex } from "viem";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
+import type { PurposeName } from "@caduceus/sdk/chain/roles";
 import type { EncryptionKeyTypedData } from "@caduceus/sdk/crypto/identity";
 import type { PreparedRecord } from "@caduceus/sdk/records/upload";
 
@@ -13,7 +14,11 @@ export type WorkerRequest =
   | { op: "identity"; address: Address; signature: Hex }
   | { op: "forget"; address: Address }
   | { op: "open"; reader: Address; recordId: Hex }
-  | { op: "prepare"; patient: Address; bundle: ArrayBuffer };
+  | { op: "prepare"; patient: Address; bundle: ArrayBuffer }
+  /** The patient wraps record keys to a grantee; the page's wallet signs the delivery transactions. */
+  | { op: "deliver"; patient: Address; grantee: Address; purpose: PurposeName; recordIds: Hex[] }
+  /** A grantee opens a record whose key the patient delivered. */
+  | { op: "openDelivered"; reader: Address; recordId: Hex; purpose: PurposeName };
 
 export interface IdentityPublic {
   x25519: Hex;
@@ -33,6 +38,8 @@ export type WorkerResults = {
   forget: null;
   open: OpenedPlaintext;
   prepare: PreparedRecord[];
+  deliver: Hex[];
+  openDelivered: OpenedPlaintext & { deidentified: boolean };
 };
 
 /** Upload progress: `index` counts records from 0; `bytes` is ciphertext produced so far for that record. */
@@ -40,9 +47,14 @@ export type PrepareProgress =
   | { stage: "split"; total: number }
   | { stage: "encrypt"; index: number; bytes: number }
   | { stage: "upload"; index: number }
-  | { stage: "stored"; index: number };
+  | { stage: "stored"; index: number }
+  | { stage: "deliver"; done: number; total: number };
 
 export type WorkerMessage =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { name: string; code?: string; message: string } }
-  | { id: number; progress: PrepareProgress };
+  | { id: number; progress: PrepareProgress }
+  /** The worker asks the page's wallet to send a transaction (simulated already); the page answers with `SignerReply`. */
+  | { id: number; sign: { seq: number; request: unknown } };
+
+export type SignerReply = { seq: number; hash: Hex } | { seq: number; error: { message: string; code?: number } };

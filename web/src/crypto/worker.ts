@@ -3,8 +3,9 @@
  * decrypts them — all with the client library, off the page's main thread. Chain reads go straight
  * to the deployment's RPC endpoint; nothing here signs a transaction.
  */
-import { createPublicClient, http, toHex, type Address, type PublicClient } from "viem";
-import { CaduceusChain } from "@caduceus/sdk/chain/client";
+import { createPublicClient, http, toHex, UserRejectedRequestError, type Address, type Hex, type PublicClient } from "viem";
+import { deliverKeys, openDelivered } from "@caduceus/sdk/access/delivery";
+import { CaduceusChain, type SignerClient } from "@caduceus/sdk/chain/client";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
 import { deriveIdentity, encryptionKeyTypedData, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
 import { splitBundle } from "@caduceus/sdk/fhir/split";
@@ -12,17 +13,48 @@ import { openRecord } from "@caduceus/sdk/records/open";
 import { prepareRecord, type PreparedRecord } from "@caduceus/sdk/records/upload";
 import type { ContentStore } from "@caduceus/sdk/storage/content-store";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
-import type { PrepareProgress, WorkerMessage, WorkerRequest, WorkerResults } from "./protocol.ts";
+import type { PrepareProgress, SignerReply, WorkerMessage, WorkerRequest, WorkerResults } from "./protocol.ts";
+
+type Incoming = { id: number; request: WorkerRequest } | { signerReply: SignerReply };
 
 interface Scope {
   postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<{ id: number; request: WorkerRequest }>) => void) | null;
+  onmessage: ((event: MessageEvent<Incoming>) => void) | null;
 }
 const scope = self as unknown as Scope;
 
 let chain: CaduceusChain | undefined;
 let store: GatewayContentStore | undefined;
 const identities = new Map<string, EncryptionIdentity>();
+
+let nextSeq = 1;
+const signerWaits = new Map<number, { resolve: (hash: Hex) => void; reject: (error: Error) => void }>();
+
+/**
+ * A wallet client whose only power is to ask the page: the library simulates here, the page's wallet
+ * signs and sends, and the receipt is awaited here. Keys never leave the worker; signing never enters it.
+ */
+function pageSigner(callId: number, account: Address, chainId: number): SignerClient {
+  return {
+    account: { address: account, type: "json-rpc" },
+    getChainId: async () => chainId,
+    writeContract: (request: unknown) =>
+      new Promise<Hex>((resolve, reject) => {
+        const seq = nextSeq++;
+        signerWaits.set(seq, { resolve, reject });
+        scope.postMessage({ id: callId, sign: { seq, request } });
+      }),
+  } as unknown as SignerClient;
+}
+
+function settleSigner(reply: SignerReply): void {
+  const wait = signerWaits.get(reply.seq);
+  if (!wait) return;
+  signerWaits.delete(reply.seq);
+  if ("hash" in reply) wait.resolve(reply.hash);
+  else if (reply.error.code === 4001) wait.reject(new UserRejectedRequestError(new Error(reply.error.message)));
+  else wait.reject(new Error(reply.error.message));
+}
 
 function ready(): { chain: CaduceusChain; store: GatewayContentStore } {
   if (!chain || !store) throw new Error("The crypto worker was not initialised with a deployment.");
@@ -76,6 +108,7 @@ function reportingStore(inner: ContentStore, index: number, progress: (p: Prepar
 async function handle(
   request: WorkerRequest,
   progress: (p: PrepareProgress) => void,
+  callId: number,
 ): Promise<{ result: WorkerResults[WorkerRequest["op"]]; transfer?: Transferable[] }> {
   switch (request.op) {
     case "init": {
@@ -135,12 +168,47 @@ async function handle(
       }
       return { result: prepared };
     }
+    case "deliver": {
+      const { chain: reader, store } = ready();
+      const chain = new CaduceusChain(reader.deployment, reader.publicClient, pageSigner(callId, request.patient, reader.chainId));
+      const hashes = await deliverKeys({
+        chain,
+        store,
+        keys: identityOf(request.patient),
+        grantee: request.grantee,
+        purpose: request.purpose,
+        recordIds: request.recordIds,
+        onProgress: (done, total) => progress({ stage: "deliver", done, total }),
+      });
+      return { result: hashes };
+    }
+    case "openDelivered": {
+      const { chain, store } = ready();
+      const opened = await openDelivered({
+        chain,
+        store,
+        reader: request.reader,
+        keys: identityOf(request.reader),
+        recordId: request.recordId,
+        purpose: request.purpose,
+      });
+      const body = await collect(opened.body);
+      return {
+        result: { mediaType: opened.meta.mediaType, fileName: opened.meta.fileName, body, deidentified: opened.deidentified },
+        transfer: [body],
+      };
+    }
   }
 }
 
 scope.onmessage = (event) => {
-  const { id, request } = event.data;
-  handle(request, (progress) => scope.postMessage({ id, progress })).then(
+  const data = event.data;
+  if ("signerReply" in data) {
+    settleSigner(data.signerReply);
+    return;
+  }
+  const { id, request } = data;
+  handle(request, (progress) => scope.postMessage({ id, progress }), id).then(
     ({ result, transfer }) => scope.postMessage({ id, ok: true, result }, transfer),
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));

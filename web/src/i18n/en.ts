@@ -8,6 +8,7 @@ export const en = {
   "nav.records": "My records",
   "nav.access": "Sharing and access log",
   "nav.hospital": "Hospital upload",
+  "nav.doctor": "Doctor",
   "lang.label": "Language",
 
   "connect.title": "Connect your wallet",
@@ -108,6 +109,28 @@ export const en = {
   "hospital.retry": "Retry the registration",
 
   "access.title": "Sharing and access log",
+
+  "deliver.unlockFirst": "Unlock your encryption key above to deliver record keys.",
+  "deliver.button": "Deliver the keys of {count} records",
+  "deliver.progress": "Wrapping keys in your browser: {done} of {total}",
+  "deliver.done": "Keys of {count} records delivered. They can read them now; this cannot be undone.",
+
+  "doctor.title": "Doctor",
+  "doctor.patient": "Patient's account",
+  "doctor.patientHint": "The patient's Ethereum address, as they gave it to you.",
+  "doctor.lookUp": "Look up",
+  "doctor.policiesTitle": "What this patient allows you",
+  "doctor.noPolicy": "This patient has no policy for you or your role. Ask them to give you access.",
+  "doctor.forYou": "A policy for you",
+  "doctor.request": "Request access for {purpose}",
+  "doctor.granted": "Access granted until {until}. The patient delivers the record keys next.",
+  "doctor.pending": "Requested: waiting for the patient's approval.",
+  "doctor.denied": "Refused: {reason}.",
+  "doctor.yourGrants": "Your grants:",
+  "doctor.sharedTitle": "Records shared with you",
+  "doctor.loadingShared": "Looking for records shared with you…",
+  "doctor.noShared": "No record keys have been delivered to you yet.",
+  "doctor.deidentified": "A de-identified copy (names, identifiers and exact dates removed).",
 
   "access.loading": "Reading your policies and grants…",
   "access.whoTitle": "Who has access, and why",

@@ -10,6 +10,7 @@ export const zh: Record<MessageKey, string> = {
   "nav.records": "我的记录",
   "nav.access": "共享与访问日志",
   "nav.hospital": "医院上传",
+  "nav.doctor": "医生",
   "lang.label": "语言",
 
   "connect.title": "连接钱包",
@@ -104,6 +105,28 @@ export const zh: Record<MessageKey, string> = {
   "hospital.retry": "重试登记",
 
   "access.title": "共享与访问日志",
+
+  "deliver.unlockFirst": "请先在上方解锁您的加密密钥，才能交付记录密钥。",
+  "deliver.button": "交付 {count} 条记录的密钥",
+  "deliver.progress": "正在浏览器中封装密钥：{done} / {total}",
+  "deliver.done": "已交付 {count} 条记录的密钥。对方现在可以读取，此操作无法撤回。",
+
+  "doctor.title": "医生",
+  "doctor.patient": "患者账户",
+  "doctor.patientHint": "患者提供给您的以太坊地址。",
+  "doctor.lookUp": "查询",
+  "doctor.policiesTitle": "该患者允许您做什么",
+  "doctor.noPolicy": "该患者没有针对您或您角色的策略。请请患者授予您访问权限。",
+  "doctor.forYou": "针对您的策略",
+  "doctor.request": "为「{purpose}」申请访问",
+  "doctor.granted": "已获准访问，至 {until}。接下来由患者交付记录密钥。",
+  "doctor.pending": "已申请：等待患者批准。",
+  "doctor.denied": "被拒绝：{reason}。",
+  "doctor.yourGrants": "您的授权：",
+  "doctor.sharedTitle": "与您共享的记录",
+  "doctor.loadingShared": "正在查找与您共享的记录…",
+  "doctor.noShared": "尚未有记录密钥交付给您。",
+  "doctor.deidentified": "去标识化副本（已移除姓名、标识符和确切日期）。",
 
   "access.loading": "正在读取您的策略和授权…",
   "access.whoTitle": "谁可以访问，以及原因",

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import type { Address } from "viem";
+import { newPolicyId, policyTerms, setPolicy } from "@caduceus/sdk/access/policies";
 import { requestAccess } from "@caduceus/sdk/access/requests";
 import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
 import { CHROMIUM, FIXTURES, startWebStack, type WebStack } from "./stack.ts";
@@ -146,6 +147,49 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     const kinds = await page.locator("[data-testid=access-log] li").evaluateAll((items) => items.map((li) => li.getAttribute("data-kind")));
     for (const kind of ["PolicySet", "AccessRequested", "AccessRevoked", "PolicyRevoked"]) assert.ok(kinds.includes(kind), `${kind} is in the log: ${kinds.join(", ")}`);
     assert.equal(await page.locator("main .spinner").count(), 0);
+  });
+
+  it("a doctor requests access under the patient's policy and reads what the patient delivered", async () => {
+    const { patient, doctor } = stack.chain.accounts;
+    // The doctor's first visit publishes their key, so the patient can deliver to them.
+    const d = await open(doctor.address, "doctor");
+    await connect(d.page);
+    await d.page.getByRole("button", { name: "Create my encryption key" }).click();
+    await d.page.getByTestId("identity").waitFor({ state: "detached" });
+
+    // The patient allows the doctor (set through the client library; the form is tested above).
+    const terms = policyTerms({ grantee: doctor.address, purposes: ["TREAT"], validUntil: Math.floor(Date.now() / 1000) + 86_400 });
+    await setPolicy(stack.chain.as(patient), newPolicyId(), terms);
+
+    await d.page.getByLabel("Patient's account").fill(patient.address);
+    await d.page.getByRole("button", { name: "Look up" }).click();
+    await d.page.getByRole("button", { name: "Request access for Treatment" }).click();
+    const outcome = d.page.getByTestId("request-outcome");
+    await outcome.waitFor();
+    assert.match(await outcome.innerText(), /Access granted until/);
+    await d.page.getByTestId("no-shared").waitFor();
+
+    // The patient unlocks and delivers the keys; their wallet signs, the worker wraps.
+    const p = await open(patient.address, "access");
+    await connect(p.page);
+    await p.page.getByRole("button", { name: "Unlock with my wallet" }).click();
+    const deliver = p.page.getByTestId("deliver-keys");
+    await deliver.click();
+    await p.page.getByTestId("delivered").waitFor().catch(async (error) => {
+      throw new Error(`delivery failed: ${await p.page.locator("main").innerText()}\n${p.logs.join("\n")}`, { cause: error });
+    });
+    const delivered = Number(/Keys of (\d+) records/.exec(await p.page.getByTestId("delivered").innerText())?.[1]);
+    assert.ok(delivered >= 10);
+
+    // The doctor sees them, decrypted with the doctor's own key.
+    await d.page.reload();
+    await d.page.getByRole("button", { name: "Unlock with my wallet" }).click();
+    await d.page.getByLabel("Patient's account").fill(patient.address);
+    await d.page.getByRole("button", { name: "Look up" }).click();
+    await d.page.locator("[data-testid=shared-record] .record-body").first().waitFor();
+    await d.page.waitForFunction(() => !document.querySelector("main .spinner"), undefined, { timeout: 120_000 });
+    assert.equal(await d.page.getByTestId("shared-record").count(), delivered);
+    assert.match(await d.page.locator("main").innerText(), /Body temperature — [\d.]+°C/);
   });
 
   it("asks a wallet on the wrong network to switch", async () => {

@@ -12,6 +12,8 @@ import { categoryKey, type MessageKey } from "../../i18n/en.ts";
 import { useI18n, type Translate } from "../../i18n/i18n.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
+import { IdentityCard } from "../../identity/IdentityCard.tsx";
+import { DeliverKeys } from "./DeliverKeys.tsx";
 import { useGrantsAndPolicies } from "./useAccess.ts";
 import { formatTime, purposeWords, roleOf, roleWords, shortAddress } from "./words.ts";
 
@@ -83,7 +85,7 @@ const GRANT_STATUS: Record<GrantSummary["status"], MessageKey> = {
   Expired: "grant.Expired",
 };
 
-function GrantRow({ patient, grant }: { patient: Address; grant: GrantSummary }) {
+function GrantRow({ patient, grant, policy }: { patient: Address; grant: GrantSummary; policy: PolicyView | undefined }) {
   const { t, locale } = useI18n();
   return (
     <tr data-testid="grant">
@@ -96,7 +98,10 @@ function GrantRow({ patient, grant }: { patient: Address; grant: GrantSummary })
       <td>{grant.expiresAt > 0 ? formatTime(grant.expiresAt, locale) : "—"}</td>
       <td>
         {grant.status === "Active" && (
-          <RevokeButton label={t("access.revokeGrant")} testId="revoke-grant" action={(chain) => revoke(chain, patient, grant.grantee, grant.purpose)} />
+          <>
+            {policy && <DeliverKeys patient={patient} grant={grant} policy={policy} />}
+            <RevokeButton label={t("access.revokeGrant")} testId="revoke-grant" action={(chain) => revoke(chain, patient, grant.grantee, grant.purpose)} />
+          </>
         )}
       </td>
     </tr>
@@ -123,6 +128,7 @@ export function WhoHasAccess({ patient }: { patient: Address }) {
       <h3>{t("access.policies")}</h3>
       {active.length === 0 ? <p data-testid="no-policies">{t("access.noPolicies")}</p> : <ul className="policies">{active.map((p) => <PolicyRow key={p.policyId} policy={p} />)}</ul>}
       <h3>{t("access.grants")}</h3>
+      {data.data.grants.some((g) => g.status === "Active" && g.policyId) && <IdentityCard address={patient} />}
       {data.data.grants.length === 0 ? (
         <p>{t("access.noGrants")}</p>
       ) : (
@@ -140,7 +146,12 @@ export function WhoHasAccess({ patient }: { patient: Address }) {
           </thead>
           <tbody>
             {data.data.grants.map((g) => (
-              <GrantRow key={`${g.grantee}-${g.purpose}`} patient={patient} grant={g} />
+              <GrantRow
+                key={`${g.grantee}-${g.purpose}`}
+                patient={patient}
+                grant={g}
+                policy={data.data.policies.find((p) => p.active && p.policyId === g.policyId)}
+              />
             ))}
           </tbody>
         </table>
