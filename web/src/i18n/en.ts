@@ -1,5 +1,8 @@
 /** English, the reference dictionary: every key must also exist in zh.ts (the type check enforces it). */
+import { rolesEn } from "./roles.en.ts";
+
 export const en = {
+  ...rolesEn,
   "app.loading": "Loading…",
   "app.skip": "Skip to content",
   "app.noDeployment": "Caduceus cannot find its deployment",

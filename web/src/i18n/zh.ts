@@ -1,7 +1,9 @@
 /** 简体中文。键与 en.ts 相同（类型检查保证一个不缺）。 */
 import type { MessageKey } from "./en.ts";
+import { rolesZh } from "./roles.zh.ts";
 
 export const zh: Record<MessageKey, string> = {
+  ...rolesZh,
   "app.loading": "正在加载…",
   "app.skip": "跳到主要内容",
   "app.noDeployment": "Caduceus 找不到部署信息",
