@@ -10,14 +10,16 @@ const PatientPage = lazy(() => import("./features/patient/PatientPage.tsx"));
 const AccessPage = lazy(() => import("./features/access/AccessPage.tsx"));
 const HospitalPage = lazy(() => import("./features/hospital/HospitalPage.tsx"));
 const DoctorPage = lazy(() => import("./features/doctor/DoctorPage.tsx"));
+const ResearchPage = lazy(() => import("./features/research/ResearchPage.tsx"));
 
-const ROUTES = ["records", "access", "doctor", "hospital"] as const;
+const ROUTES = ["records", "access", "doctor", "hospital", "research"] as const;
 type Route = (typeof ROUTES)[number];
 const NAV: Record<Route, MessageKey> = {
   records: "nav.records",
   access: "nav.access",
   doctor: "nav.doctor",
   hospital: "nav.hospital",
+  research: "nav.research",
 };
 
 function routeFromHash(): Route {
@@ -60,6 +62,7 @@ export function App() {
         {route === "access" && <AccessPage key={address} address={address} />}
         {route === "doctor" && <DoctorPage key={address} address={address} />}
         {route === "hospital" && <HospitalPage key={address} address={address} />}
+        {route === "research" && <ResearchPage key={address} address={address} />}
       </Suspense>
     );
   }
