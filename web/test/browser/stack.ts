@@ -8,11 +8,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { Address } from "viem";
 import { build, preview, type PreviewServer } from "vite";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
 import { startGateway } from "@caduceus/sdk/storage/node/gateway-server";
 import { startLocalChain, type LocalChain } from "../../../sdk/test/helpers/local-chain.ts";
+import { installWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
 
 export const WEB_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/fhir/", import.meta.url));
@@ -70,4 +72,43 @@ export async function startWebStack(): Promise<WebStack> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export const PAGE_TIMEOUT = 60_000;
+
+/** A fresh browser context on `route` with the test wallet for `account`; page errors are collected in `logs`. */
+export async function openApp(
+  stack: WebStack,
+  account: Address,
+  route: string,
+  wallet: Partial<TestWalletOptions> = {},
+): Promise<{ page: Page; wallet: TestWallet; logs: string[] }> {
+  const context = await stack.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(PAGE_TIMEOUT);
+  const logs: string[] = [];
+  page.on("console", (m) => m.type() === "error" && logs.push(m.text()));
+  page.on("pageerror", (e) => logs.push(String(e)));
+  const installed = await installWallet(page, {
+    rpcUrl: stack.chain.url,
+    account,
+    chainId: stack.deployment.chainId,
+    nodeChainId: stack.deployment.chainId,
+    ...wallet,
+  });
+  await page.goto(`${stack.appUrl}#/${route}`);
+  return { page, wallet: installed, logs };
+}
+
+/** Connects the injected test wallet and waits for the account badge. */
+export async function connect(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Connect Caduceus Test Wallet" }).click();
+  await page.getByTestId("account").waitFor();
+}
+
+/** Moves the node's clock forward and mines a block at the new time. */
+export async function advanceTime(stack: WebStack, seconds: number): Promise<void> {
+  const rpc = stack.chain.publicClient.request as (args: { method: string; params: unknown[] }) => Promise<unknown>;
+  await rpc({ method: "evm_increaseTime", params: [seconds] });
+  await rpc({ method: "evm_mine", params: [] });
 }
