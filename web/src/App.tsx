@@ -11,8 +11,9 @@ const AccessPage = lazy(() => import("./features/access/AccessPage.tsx"));
 const HospitalPage = lazy(() => import("./features/hospital/HospitalPage.tsx"));
 const DoctorPage = lazy(() => import("./features/doctor/DoctorPage.tsx"));
 const ResearchPage = lazy(() => import("./features/research/ResearchPage.tsx"));
+const GovernancePage = lazy(() => import("./features/governance/GovernancePage.tsx"));
 
-const ROUTES = ["records", "access", "doctor", "hospital", "research"] as const;
+const ROUTES = ["records", "access", "doctor", "hospital", "research", "governance"] as const;
 type Route = (typeof ROUTES)[number];
 const NAV: Record<Route, MessageKey> = {
   records: "nav.records",
@@ -20,6 +21,7 @@ const NAV: Record<Route, MessageKey> = {
   doctor: "nav.doctor",
   hospital: "nav.hospital",
   research: "nav.research",
+  governance: "nav.governance",
 };
 
 function routeFromHash(): Route {
@@ -63,6 +65,7 @@ export function App() {
         {route === "doctor" && <DoctorPage key={address} address={address} />}
         {route === "hospital" && <HospitalPage key={address} address={address} />}
         {route === "research" && <ResearchPage key={address} address={address} />}
+        {route === "governance" && <GovernancePage key={address} address={address} />}
       </Suspense>
     );
   }

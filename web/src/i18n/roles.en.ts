@@ -1,6 +1,7 @@
 /** English words of the doctor, emergency, research and governance pages (spread into en.ts). */
 export const rolesEn = {
   "nav.research": "Research",
+  "nav.governance": "Governance",
 
   "research.title": "Research studies",
   "research.intro":
@@ -81,4 +82,33 @@ export const rolesEn = {
   "study.myContribution": "Study #{id}, submitted {when}: {state}",
   "study.rewardEarned": "reward {amount}",
   "study.claim": "Claim the reward",
+
+  "gov.title": "Consortium governance",
+  "gov.readOnly": "Only the consortium's governance account can change these; you can read them.",
+  "gov.loading": "Reading the consortium…",
+  "gov.badAddress": "Enter an Ethereum address: 0x followed by 40 hexadecimal characters.",
+  "gov.account": "Account",
+  "gov.hospitalsTitle": "Hospitals",
+  "gov.noHospitals": "No hospital has been admitted yet.",
+  "gov.hospital": "Hospital",
+  "gov.admitted": "Admitted",
+  "gov.staff": "Staff",
+  "gov.state": "State",
+  "gov.action": "Action",
+  "gov.active": "active",
+  "gov.suspended": "suspended: it and its staff cannot act",
+  "gov.suspend": "Suspend",
+  "gov.reinstate": "Reinstate",
+  "gov.admitTitle": "Admit a hospital",
+  "gov.hospitalName": "Institution name",
+  "gov.hospitalNameHint": "The hospital's public name, never a person's.",
+  "gov.needName": "Enter the institution's name.",
+  "gov.admit": "Admit the hospital",
+  "gov.verifyTitle": "Verified researchers, auditors and agencies",
+  "gov.verifyIntro": "A verified account may declare the purposes its role is bound to (research, audit, payment, public health).",
+  "gov.nobody": "Nobody is verified in this role.",
+  "gov.unverify": "Withdraw verification",
+  "gov.verifyFormTitle": "Verify an account",
+  "gov.role": "Role",
+  "gov.verify": "Verify",
 } as const;

@@ -1,13 +1,14 @@
 /**
  * The role pages in Chromium against a real chain, content store and build: a researcher opens a
  * study, a donor funds it and the researcher withdraws; a study that misses its goal refunds its
- * donor once the node's clock passes the deadline.
+ * donor once the node's clock passes the deadline; governance admits, suspends and reinstates a
+ * hospital and verifies an auditor.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { parseEther } from "viem";
+import { keccak256, parseEther, toBytes } from "viem";
 import { contributionOf, createStudy, getStudy } from "@caduceus/sdk/research/studies";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
 import { advanceTime, CHROMIUM, connect, openApp, startWebStack, type WebStack } from "./stack.ts";
@@ -78,6 +79,54 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     assert.ok(gained > parseEther("0.89") && gained <= parseEther("0.9"), `the researcher received the funds less the reward reserve (${gained})`);
     assert.equal(await funded.getByRole("button", { name: "Withdraw the funds" }).count(), 0, "withdrawal is offered once");
     assert.equal(await w.page.locator("main .spinner").count(), 0);
+  });
+
+  it("governance admits, suspends and reinstates a hospital, and verifies an auditor", async () => {
+    const { governance, hospital, stranger, patient } = stack.chain.accounts;
+    const consortium = { address: stack.deployment.contracts.consortium.address, abi: stack.chain.as(governance).consortium.abi };
+    const isActive = (account: `0x${string}`) => stack.chain.publicClient.readContract({ ...consortium, functionName: "isActiveHospital", args: [account] });
+
+    const reader = await openApp(stack, patient.address, "governance");
+    await connect(reader.page);
+    await reader.page.getByTestId("not-governance").waitFor();
+    await reader.page.getByTestId("hospital").first().waitFor();
+    assert.equal(await reader.page.getByRole("button", { name: "Suspend" }).count(), 0, "only governance sees actions");
+    await reader.page.context().close();
+
+    const { page, logs } = await openApp(stack, governance.address, "governance");
+    await connect(page);
+    const admit = page.getByTestId("admit-hospital");
+    await admit.getByLabel("Account").fill("0x00000000000000000000000000000000000c0dE1");
+    await admit.getByRole("button", { name: "Admit the hospital" }).click();
+    assert.match(await admit.getByRole("alert").innerText(), /institution.s name/, "an empty name is refused before anything is sent");
+    await admit.getByLabel("Institution name").fill("Second People's Hospital");
+    await admit.getByRole("button", { name: "Admit the hospital" }).click();
+    await confirmed(admit, logs, "admission");
+    await page.getByText("Second People's Hospital").waitFor();
+
+    const row = page.locator(`[data-testid=hospital][data-account="${hospital.address}"]`);
+    await row.getByRole("button", { name: "Suspend" }).click();
+    await row.getByText("suspended: it and its staff cannot act").waitFor();
+    assert.equal(await isActive(hospital.address), false);
+    await row.getByRole("button", { name: "Reinstate" }).click();
+    await row.getByText("active", { exact: true }).waitFor();
+    assert.equal(await isActive(hospital.address), true);
+
+    const verify = page.getByTestId("verify-account");
+    await verify.getByLabel("Role").selectOption("AUDITOR");
+    await verify.getByLabel("Account").fill("not an address");
+    await verify.getByRole("button", { name: "Verify" }).click();
+    assert.match(await verify.getByRole("alert").innerText(), /Ethereum address/);
+    await verify.getByLabel("Account").fill(stranger.address);
+    await verify.getByRole("button", { name: "Verify" }).click();
+    await confirmed(verify, logs, "verification");
+    const auditors = page.getByTestId("holders-AUDITOR");
+    await auditors.getByText(stranger.address).waitFor();
+    const role = keccak256(toBytes("caduceus.role.AUDITOR"));
+    assert.equal(await stack.chain.publicClient.readContract({ ...consortium, functionName: "hasRole", args: [role, stranger.address] }), true);
+    await auditors.locator("[data-testid=holder]", { hasText: stranger.address }).getByRole("button", { name: "Withdraw verification" }).click();
+    await auditors.getByText(stranger.address).waitFor({ state: "detached" });
+    assert.equal(await page.locator("main .spinner").count(), 0);
   });
 
   it("a study that misses its goal refunds its donor after the deadline", async () => {
