@@ -3,6 +3,8 @@ import { createWalletClient, getAddress, http, type Address, type PublicClient }
 import { hardhat } from "viem/chains";
 import { consortiumAbi } from "@caduceus/sdk/chain/abis";
 import { parseDeployment, type Deployment } from "@caduceus/sdk/chain/deployments";
+import { Role } from "@caduceus/sdk/chain/roles";
+import { DEMO, devAccount, HOSPITAL_NAMES } from "./accounts.js";
 import { RPC_URL, run } from "./chain.js";
 
 const IGNITION_STATE = "ignition/deployments/chain-31337";
@@ -14,7 +16,18 @@ const IGNITION_STATE = "ignition/deployments/chain-31337";
 export async function deployContracts(client: PublicClient): Promise<Deployment["contracts"]> {
   await rm(IGNITION_STATE, { recursive: true, force: true });
   const fromBlock = Number(await client.getBlockNumber());
-  await run("npx", ["hardhat", "ignition", "deploy", "ignition/modules/Caduceus.ts", "--network", "localhost"]);
+  // The default build profile, which `npm start` has just compiled: Ignition's own default, the
+  // production profile, compiles every file in isolation again (minutes with solcjs).
+  await run("npx", [
+    "hardhat",
+    "ignition",
+    "deploy",
+    "ignition/modules/Caduceus.ts",
+    "--network",
+    "localhost",
+    "--build-profile",
+    "default",
+  ]);
   const addresses = JSON.parse(await readFile(`${IGNITION_STATE}/deployed_addresses.json`, "utf8")) as Record<
     string,
     Address
@@ -30,30 +43,40 @@ export async function deployContracts(client: PublicClient): Promise<Deployment[
   };
 }
 
-/** The demo cast: Hardhat's well-known development accounts (never use them on a real chain). */
+/** The demo consortium's accounts (see `accounts.ts`). */
 export interface DemoCast {
   governance: Address;
-  hospital: Address;
-  doctors: [Address, Address];
+  hospitals: Array<{ account: Address; name: string; staff: Address[] }>;
+  researcher: Address;
 }
 
-/** Admits a demo hospital and registers two doctors as its staff. */
+/** Admits two demo hospitals, registers their doctors as staff and verifies the demo researcher. */
 export async function setUpDemoConsortium(
   client: PublicClient,
   contracts: Deployment["contracts"],
 ): Promise<DemoCast> {
   const wallet = createWalletClient({ chain: hardhat, transport: http(RPC_URL) });
-  const [governance, hospital, doctorA, doctorB] = await wallet.getAddresses();
+  const address = (index: number) => devAccount(index).address;
+  const cast: DemoCast = {
+    governance: address(DEMO.governance),
+    hospitals: [
+      { account: address(DEMO.hospital), name: HOSPITAL_NAMES[0], staff: DEMO.doctors.map(address) },
+      { account: address(DEMO.secondHospital), name: HOSPITAL_NAMES[1], staff: [address(DEMO.secondHospitalDoctor)] },
+    ],
+    researcher: address(DEMO.researcher),
+  };
   const consortium = { address: contracts.consortium.address, abi: consortiumAbi } as const;
-  const send = async (account: Address, functionName: "admitHospital" | "addStaff", args: readonly unknown[]) => {
+  const send = async (account: Address, functionName: "admitHospital" | "addStaff" | "grantRole", args: readonly unknown[]) => {
     const hash = await wallet.writeContract({ ...consortium, account, functionName, args } as never);
     const receipt = await client.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`demo setup: ${functionName} reverted`);
   };
-  await send(governance, "admitHospital", [hospital, "Caduceus Demo Hospital", "0x"]);
-  await send(hospital, "addStaff", [doctorA]);
-  await send(hospital, "addStaff", [doctorB]);
-  return { governance, hospital, doctors: [doctorA, doctorB] };
+  for (const hospital of cast.hospitals) {
+    await send(cast.governance, "admitHospital", [hospital.account, hospital.name, "0x"]);
+    for (const member of hospital.staff) await send(hospital.account, "addStaff", [member]);
+  }
+  await send(cast.governance, "grantRole", [Role.RESEARCHER, cast.researcher]);
+  return cast;
 }
 
 /** Writes `deployments/<chainId>.json`, validated with the same parser every client uses. */
@@ -72,10 +95,14 @@ export async function verifyStack(client: PublicClient, contracts: Deployment["c
     if (!code || code === "0x") throw new Error(`check: no contract code at ${name} ${address}`);
   }
   const consortium = { address: contracts.consortium.address, abi: consortiumAbi } as const;
-  const active = await client.readContract({ ...consortium, functionName: "isActiveHospital", args: [cast.hospital] });
-  const staff = await client.readContract({ ...consortium, functionName: "staff", args: [cast.hospital, 0n, 10n] });
-  if (!active) throw new Error("check: the demo hospital is not active");
-  if (staff.length !== 2 || !cast.doctors.every((d) => staff.includes(d))) {
-    throw new Error(`check: the demo hospital's staff is ${staff.join(", ")}, expected the two doctors`);
+  for (const hospital of cast.hospitals) {
+    const active = await client.readContract({ ...consortium, functionName: "isActiveHospital", args: [hospital.account] });
+    const staff = await client.readContract({ ...consortium, functionName: "staff", args: [hospital.account, 0n, 10n] });
+    if (!active) throw new Error(`check: ${hospital.name} is not an active hospital`);
+    if (staff.length !== hospital.staff.length || !hospital.staff.every((d) => staff.includes(d))) {
+      throw new Error(`check: ${hospital.name}'s staff is ${staff.join(", ")}, expected ${hospital.staff.join(", ")}`);
+    }
   }
+  const verified = await client.readContract({ ...consortium, functionName: "hasRole", args: [Role.RESEARCHER, cast.researcher] });
+  if (!verified) throw new Error(`check: ${cast.researcher} is not a verified researcher`);
 }

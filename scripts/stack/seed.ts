@@ -1,53 +1,40 @@
 /**
  * Demo data for the local stack: each synthetic patient of `../shared/fixtures/fhir/` gets a
- * development account, derives and publishes an encryption identity, and the demo hospital uploads
- * the patient's FHIR bundle through the client library — split into records, encrypted, stored in
+ * development account, derives and publishes an encryption identity, and a demo hospital (the first
+ * for patients 1–3, the second for 4–6) uploads the patient's FHIR bundle through the client library — split into records, encrypted, stored in
  * the local content store, wrapped to the patient and registered in batches. Only ciphertext,
  * CIDs and envelopes leave this process.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createWalletClient, http, type Address, type PublicClient } from "viem";
-import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
+import type { Address, PublicClient } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
 import { recordRegistryAbi } from "@caduceus/sdk/chain/abis";
-import { CaduceusChain, type SignerClient } from "@caduceus/sdk/chain/client";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
-import { deriveIdentity } from "@caduceus/sdk/crypto/identity";
+import { deriveIdentity, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
 import { splitBundle } from "@caduceus/sdk/fhir/index";
 import { prepareRecord, registerPrepared } from "@caduceus/sdk/records/upload";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
+import { DEMO, demoChain, devAccount } from "./accounts.js";
 
 export const FIXTURES_DIR = "../shared/fixtures/fhir";
-/** Hardhat's public development mnemonic; its accounts are funded on every Hardhat node. */
-const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-/** Patients use development accounts from this index on (0–3: governance, hospital, doctors). */
-const FIRST_PATIENT_ACCOUNT = 5;
-
-/** A development account as a local signer (the hospital's and patients' keys, demo only). */
-export function devAccount(index: number): PrivateKeyAccount {
-  const key = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey!;
-  return privateKeyToAccount(`0x${Buffer.from(key).toString("hex")}`);
-}
 
 export interface SeededPatient {
+  account: PrivateKeyAccount;
   address: Address;
+  /** The patient's encryption identity (derived from the account's signature, as the web app does). */
+  identity: EncryptionIdentity;
   records: number;
 }
 
 export async function seedDemoRecords(
   deployment: Deployment,
   client: PublicClient,
-  hospitalIndex: number,
   log: (message: string) => void,
 ): Promise<SeededPatient[]> {
-  const chainAs = (account: PrivateKeyAccount) =>
-    new CaduceusChain(
-      deployment,
-      client,
-      createWalletClient({ account, chain: hardhat, transport: http(deployment.rpcUrl) }) as SignerClient,
-    );
-  const hospital = chainAs(devAccount(hospitalIndex));
+  const chainAs = (account: PrivateKeyAccount) => demoChain(deployment, client, account);
+  // The first hospital registers patients 1–3, the second patients 4–6.
+  const hospitals = [DEMO.hospital, DEMO.secondHospital].map((index) => chainAs(devAccount(index)));
   const store = new GatewayContentStore({ url: deployment.services.gateway });
   const bundles = (await readdir(FIXTURES_DIR)).filter((f) => f.endsWith(".json")).sort();
 
@@ -55,7 +42,8 @@ export async function seedDemoRecords(
   for (const file of bundles) {
     const drafts = splitBundle(await readFile(join(FIXTURES_DIR, file)), { requirePatient: false });
     if (!drafts.some((d) => d.kind === "patient")) continue; // organizations, practitioners
-    const account = devAccount(FIRST_PATIENT_ACCOUNT + seeded.length);
+    const account = devAccount(DEMO.firstPatient + seeded.length);
+    const hospital = hospitals[seeded.length < 3 ? 0 : 1]!;
     const identity = await deriveIdentity(account, deployment.chainId);
     await chainAs(account).publishKeys(identity.x25519.publicKey, identity.xwing.publicKey);
 
@@ -73,7 +61,7 @@ export async function seedDemoRecords(
       );
     }
     await registerPrepared(hospital, prepared);
-    seeded.push({ address: account.address, records: prepared.length });
+    seeded.push({ account, address: account.address, identity, records: prepared.length });
     // File names carry the synthetic patient's name: log the account only.
     log(`patient ${seeded.length}: ${account.address} — ${prepared.length} encrypted records`);
   }

@@ -12,12 +12,14 @@ const HospitalPage = lazy(() => import("./features/hospital/HospitalPage.tsx"));
 const DoctorPage = lazy(() => import("./features/doctor/DoctorPage.tsx"));
 const ResearchPage = lazy(() => import("./features/research/ResearchPage.tsx"));
 const GovernancePage = lazy(() => import("./features/governance/GovernancePage.tsx"));
+const ContactPage = lazy(() => import("./features/emergency/ContactPage.tsx"));
 
-const ROUTES = ["records", "access", "doctor", "hospital", "research", "governance"] as const;
+const ROUTES = ["records", "access", "emergency", "doctor", "hospital", "research", "governance"] as const;
 type Route = (typeof ROUTES)[number];
 const NAV: Record<Route, MessageKey> = {
   records: "nav.records",
   access: "nav.access",
+  emergency: "nav.emergency",
   doctor: "nav.doctor",
   hospital: "nav.hospital",
   research: "nav.research",
@@ -62,6 +64,7 @@ export function App() {
       >
         {route === "records" && <PatientPage key={address} address={address} />}
         {route === "access" && <AccessPage key={address} address={address} />}
+        {route === "emergency" && <ContactPage key={address} address={address} />}
         {route === "doctor" && <DoctorPage key={address} address={address} />}
         {route === "hospital" && <HospitalPage key={address} address={address} />}
         {route === "research" && <ResearchPage key={address} address={address} />}

@@ -18,7 +18,11 @@ export type WorkerRequest =
   /** The patient wraps record keys to a grantee; the page's wallet signs the delivery transactions. */
   | { op: "deliver"; patient: Address; grantee: Address; purpose: PurposeName; recordIds: Hex[] }
   /** A grantee opens a record whose key the patient delivered. */
-  | { op: "openDelivered"; reader: Address; recordId: Hex; purpose: PurposeName };
+  | { op: "openDelivered"; reader: Address; recordId: Hex; purpose: PurposeName }
+  /** A contact opens their key share, re-seals it to the doctor and approves (the page's wallet signs). */
+  | { op: "emergencyApprove"; contact: Address; patient: Address; doctor: Address }
+  /** A doctor with a granted emergency request rebuilds the emergency key and opens the records. */
+  | { op: "emergencyOpen"; doctor: Address; patient: Address };
 
 export interface IdentityPublic {
   x25519: Hex;
@@ -40,6 +44,8 @@ export type WorkerResults = {
   prepare: PreparedRecord[];
   deliver: Hex[];
   openDelivered: OpenedPlaintext & { deidentified: boolean };
+  emergencyApprove: Hex;
+  emergencyOpen: Array<OpenedPlaintext & { recordId: Hex }>;
 };
 
 /** Upload progress: `index` counts records from 0; `bytes` is ciphertext produced so far for that record. */

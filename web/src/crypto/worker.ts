@@ -5,6 +5,8 @@
  */
 import { createPublicClient, http, toHex, UserRejectedRequestError, type Address, type Hex, type PublicClient } from "viem";
 import { deliverKeys, openDelivered } from "@caduceus/sdk/access/delivery";
+import { openEmergencyRecord, unlockEmergency } from "@caduceus/sdk/emergency/open";
+import { approveEmergency } from "@caduceus/sdk/emergency/requests";
 import { CaduceusChain, type SignerClient } from "@caduceus/sdk/chain/client";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
 import { deriveIdentity, encryptionKeyTypedData, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
@@ -197,6 +199,40 @@ async function handle(
         result: { mediaType: opened.meta.mediaType, fileName: opened.meta.fileName, body, deidentified: opened.deidentified },
         transfer: [body],
       };
+    }
+    case "emergencyApprove": {
+      const { chain: reader, store } = ready();
+      const chain = new CaduceusChain(reader.deployment, reader.publicClient, pageSigner(callId, request.contact, reader.chainId));
+      const hash = await approveEmergency({
+        chain,
+        store,
+        keys: identityOf(request.contact),
+        patient: request.patient,
+        doctor: request.doctor,
+      });
+      return { result: hash };
+    }
+    case "emergencyOpen": {
+      const { chain, store } = ready();
+      const unlocked = await unlockEmergency({
+        chain,
+        store,
+        keys: identityOf(request.doctor),
+        patient: request.patient,
+        doctor: request.doctor,
+      });
+      try {
+        const records = [];
+        for (const recordId of unlocked.envelopes.keys()) {
+          const opened = await openEmergencyRecord(chain, store, unlocked, recordId);
+          const body = await collect(opened.body);
+          records.push({ recordId, mediaType: opened.meta.mediaType, fileName: opened.meta.fileName, body });
+        }
+        return { result: records, transfer: records.map((r) => r.body) };
+      } finally {
+        unlocked.keys.x25519.privateKey.fill(0);
+        unlocked.keys.xwing.privateKey.fill(0);
+      }
     }
   }
 }

@@ -11,6 +11,10 @@ import type { Page } from "playwright-core";
 import type { Address } from "viem";
 import { newPolicyId, policyTerms, setPolicy } from "@caduceus/sdk/access/policies";
 import { requestAccess } from "@caduceus/sdk/access/requests";
+import { deriveIdentity, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
+import { setEmergencyContacts } from "@caduceus/sdk/emergency/contacts";
+import { approveEmergency } from "@caduceus/sdk/emergency/requests";
+import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
 import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
 import { CHROMIUM, FIXTURES, startWebStack, type WebStack } from "./stack.ts";
 import { installWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
@@ -50,6 +54,12 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     await page.goto(`${stack.appUrl}#/${route}`);
     pages.push(page);
     return { page, wallet: installed, logs };
+  }
+
+  async function unlockOrCreate(page: Page) {
+    const button = page.getByRole("button", { name: /^(Unlock with my wallet|Create my encryption key)$/ });
+    await button.click();
+    await page.getByTestId("identity").waitFor({ state: "detached" });
   }
 
   async function connect(page: Page) {
@@ -190,6 +200,61 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     await d.page.waitForFunction(() => !document.querySelector("main .spinner"), undefined, { timeout: 120_000 });
     assert.equal(await d.page.getByTestId("shared-record").count(), delivered);
     assert.match(await d.page.locator("main").innerText(), /Body temperature — [\d.]+°C/);
+  });
+
+  it("an emergency request opens at the contacts' quorum and the doctor reads the records", async () => {
+    const { patient, doctor, auditor, relayer, researcher } = stack.chain.accounts;
+    const chainId = stack.deployment.chainId;
+    const store = new GatewayContentStore({ url: stack.deployment.services.gateway! });
+    // Three contacts with published keys; the patient names them with a threshold of two.
+    const identities = new Map<string, EncryptionIdentity>();
+    for (const contact of [auditor, relayer, researcher]) {
+      const identity = await deriveIdentity(contact, chainId);
+      identities.set(contact.address, identity);
+      await stack.chain.as(contact).publishKeys(identity.x25519.publicKey, identity.xwing.publicKey);
+    }
+    await setEmergencyContacts({
+      chain: stack.chain.as(patient),
+      store,
+      keys: await deriveIdentity(patient, chainId),
+      contacts: [auditor.address, relayer.address, researcher.address],
+      threshold: 2,
+    });
+
+    const d = await open(doctor.address, "doctor");
+    await connect(d.page);
+    await unlockOrCreate(d.page);
+    await d.page.getByLabel("Patient's account").fill(patient.address);
+    await d.page.getByRole("button", { name: "Look up" }).click();
+    await d.page.getByLabel("Justification").selectOption("UNCONSCIOUS");
+    await d.page.getByRole("button", { name: "Open an emergency request" }).click();
+    const status = d.page.getByTestId("emergency-status");
+    await status.waitFor().catch(async (error) => {
+      throw new Error(`no request: ${await d.page.getByTestId("emergency-section").innerText()}\n${d.logs.join("\n")}`, { cause: error });
+    });
+    assert.match(await status.innerText(), /0 of 2 approvals/);
+
+    // One contact approves in the browser: who asks and why is shown first.
+    const c = await open(auditor.address, "emergency");
+    await connect(c.page);
+    await unlockOrCreate(c.page);
+    const request = c.page.getByTestId("emergency-request");
+    await request.waitFor();
+    assert.match(await request.innerText(), /unconscious/);
+    await request.getByRole("button", { name: "Approve" }).click();
+    await request.getByText("You approved this request.").waitFor().catch(async (error) => {
+      throw new Error(`approval failed: ${await request.innerText()}\n${c.logs.join("\n")}`, { cause: error });
+    });
+
+    // The second approves through the client library; the doctor's page sees the quorum arrive.
+    await approveEmergency({ chain: stack.chain.as(relayer), store, keys: identities.get(relayer.address)!, patient: patient.address, doctor: doctor.address });
+    await d.page.waitForFunction(() => /Emergency access granted/.test(document.querySelector("[data-testid=emergency-status]")?.textContent ?? ""));
+    await d.page.getByRole("button", { name: "Open the records" }).click();
+    const records = d.page.getByTestId("emergency-records");
+    await records.waitFor().catch(async (error) => {
+      throw new Error(`emergency open failed: ${await d.page.getByTestId("emergency-section").innerText()}\n${d.logs.join("\n")}`, { cause: error });
+    });
+    assert.match(await records.innerText(), /Body temperature — [\d.]+°C/);
   });
 
   it("asks a wallet on the wrong network to switch", async () => {

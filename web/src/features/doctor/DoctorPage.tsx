@@ -21,6 +21,7 @@ import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { useGrantsAndPolicies } from "../access/useAccess.ts";
 import { formatTime, purposeWords, roleOf, roleWords } from "../access/words.ts";
 import { RecordBody, download } from "../patient/RecordBody.tsx";
+import { EmergencySection } from "./EmergencySection.tsx";
 
 function RequestButton({ patient, policy, purpose }: { patient: Address; policy: PolicyView; purpose: PurposeName }) {
   const { t, locale } = useI18n();
@@ -177,6 +178,7 @@ function PatientAccess({ patient, me }: { patient: Address; me: Address }) {
         <h2 id="shared-title">{t("doctor.sharedTitle")}</h2>
         <SharedRecords patient={patient} reader={me} />
       </section>
+      <EmergencySection patient={patient} me={me} />
     </>
   );
 }
