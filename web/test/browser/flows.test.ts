@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page, Route } from "playwright-core";
 import type { Address } from "viem";
 import { newPolicyId, policyTerms, setPolicy } from "@caduceus/sdk/access/policies";
 import { requestAccess } from "@caduceus/sdk/access/requests";
@@ -37,8 +37,9 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     account: Address,
     route: string,
     wallet: Partial<TestWalletOptions> = {},
+    context?: BrowserContext,
   ): Promise<{ page: Page; wallet: TestWallet; logs: string[] }> {
-    const context = await stack.browser.newContext({ acceptDownloads: true });
+    context ??= await stack.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
     const logs: string[] = [];
@@ -255,6 +256,54 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
       throw new Error(`emergency open failed: ${await d.page.getByTestId("emergency-section").innerText()}\n${d.logs.join("\n")}`, { cause: error });
     });
     assert.match(await records.innerText(), /Body temperature — [\d.]+°C/);
+  });
+
+  it("the patient approves a request that their policy leaves to them", async () => {
+    const { patient, doctor } = stack.chain.accounts;
+    const policyId = newPolicyId();
+    const terms = policyTerms({ grantee: doctor.address, purposes: ["CAREMGT"], validUntil: Math.floor(Date.now() / 1000) + 86_400, autoApprove: false });
+    await setPolicy(stack.chain.as(patient), policyId, terms);
+    const asked = await requestAccess(stack.chain.as(doctor), { patient: patient.address, policyId, purpose: "CAREMGT" });
+    assert.equal(asked.outcome, "Pending");
+
+    const { page } = await open(patient.address, "access");
+    await connect(page);
+    const row = page.getByTestId("grant").filter({ hasText: "Care coordination" });
+    await row.getByText("waiting for your approval").waitFor();
+    await row.getByTestId("approve-request").click();
+    await row.getByText("active").waitFor();
+    const kinds = await page.locator("[data-testid=access-log] li").evaluateAll((items) => items.map((li) => li.getAttribute("data-kind")));
+    assert.ok(kinds.includes("AccessDecided"));
+  });
+
+  it("says so when the content store serves tampered ciphertext, or cannot be reached", async () => {
+    const { patient } = stack.chain.accounts;
+    const gateway = stack.deployment.services.gateway!;
+    for (const [name, handler, expected] of [
+      [
+        "tampered",
+        async (route: Route) => {
+          const response = await route.fetch();
+          const body = Buffer.from(await response.body());
+          body[body.length - 1] ^= 0xff;
+          await route.fulfill({ response, body });
+        },
+        /failed verification: .*tampered or corrupt/,
+      ],
+      ["unreachable", (route: Route) => route.abort("connectionrefused"), /not reachable/],
+    ] as const) {
+      const context = await stack.browser.newContext();
+      await context.route(`${gateway}/ipfs/**`, handler);
+      const { page } = await open(patient.address, "records", {}, context);
+      await connect(page);
+      await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+      const error = page.getByTestId("record-error").first();
+      await error.waitFor();
+      assert.match(await error.innerText(), expected, name);
+      await page.waitForFunction(() => !document.querySelector("main .spinner"), undefined, { timeout: 120_000 });
+      assert.equal(await page.locator("[data-testid=record] .record-body").count(), 0, `${name}: nothing is shown from a bad store`);
+      await context.close();
+    }
   });
 
   it("asks a wallet on the wrong network to switch", async () => {

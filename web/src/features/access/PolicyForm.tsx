@@ -32,6 +32,7 @@ export function PolicyForm({ patient }: { patient: Address }) {
   const [scope, setScope] = useState<"all" | "categories">("all");
   const [categories, setCategories] = useState<number[]>([]);
   const [anonymized, setAnonymized] = useState(false);
+  const [manual, setManual] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
   const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
@@ -54,6 +55,7 @@ export function PolicyForm({ patient }: { patient: Address }) {
         validUntil: Math.floor(new Date(`${until}T23:59:59`).getTime() / 1000),
         ...(scope === "categories" ? { categories } : {}),
         anonymizedOnly: anonymized,
+        autoApprove: !manual,
       });
     } catch (error) {
       setProblem(errorMessage(error));
@@ -132,6 +134,10 @@ export function PolicyForm({ patient }: { patient: Address }) {
       <br />
       <label>
         <input type="checkbox" checked={anonymized} onChange={(e) => setAnonymized(e.target.checked)} /> {t("policy.anonymized")}
+      </label>
+      <br />
+      <label>
+        <input type="checkbox" checked={manual} onChange={(e) => setManual(e.target.checked)} /> {t("policy.manual")}
       </label>
       <p className="note">{t("policy.forwardOnly")}</p>
       <button type="submit" className="primary" disabled={write.busy}>

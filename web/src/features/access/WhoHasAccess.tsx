@@ -2,7 +2,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { revokePolicy } from "@caduceus/sdk/access/policies";
-import { revoke } from "@caduceus/sdk/access/requests";
+import { approve, deny, revoke } from "@caduceus/sdk/access/requests";
 import { ALL_CATEGORIES, Rights } from "@caduceus/sdk/chain/access";
 import { recordCategoryName } from "@caduceus/sdk/fhir/categories";
 import type { CaduceusChain } from "@caduceus/sdk/chain/client";
@@ -97,6 +97,12 @@ function GrantRow({ patient, grant, policy }: { patient: Address; grant: GrantSu
       </td>
       <td>{grant.expiresAt > 0 ? formatTime(grant.expiresAt, locale) : "—"}</td>
       <td>
+        {grant.status === "Pending" && (
+          <div className="revoke">
+            <RevokeButton label={t("access.approve")} testId="approve-request" action={(chain) => approve(chain, grant.grantee, grant.purpose)} />
+            <RevokeButton label={t("access.deny")} testId="deny-request" action={(chain) => deny(chain, grant.grantee, grant.purpose)} />
+          </div>
+        )}
         {grant.status === "Active" && (
           <>
             {policy && <DeliverKeys patient={patient} grant={grant} policy={policy} />}
