@@ -65,7 +65,7 @@ exitOn("SIGTERM");
 try {
   const chainId = await node.client.getChainId();
   step("deploying contracts with Ignition");
-  const contracts = await deployContracts(node.client);
+  const contracts = await deployContracts();
   step("admitting two demo hospitals with their doctors, verifying the demo researcher");
   const cast = await setUpDemoConsortium(node.client, contracts);
   const deployment = { chainId, rpcUrl: RPC_URL, contracts, services: { gateway: gateway.url } };

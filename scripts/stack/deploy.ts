@@ -7,15 +7,46 @@ import { Role } from "@caduceus/sdk/chain/roles";
 import { DEMO, devAccount, HOSPITAL_NAMES } from "./accounts.js";
 import { RPC_URL, run } from "./chain.js";
 
-const IGNITION_STATE = "ignition/deployments/chain-31337";
+/** Ignition's journal folder for a chain (its default deployment id). */
+export const ignitionState = (chainId: number) => `ignition/deployments/chain-${chainId}`;
+
+const FUTURES = {
+  consortium: "Consortium#Consortium",
+  keyRegistry: "KeyRegistry#KeyRegistry",
+  recordRegistry: "RecordRegistry#RecordRegistry",
+  consentManager: "ConsentManager#ConsentManager",
+  emergencyAccess: "EmergencyAccess#EmergencyAccess",
+  researchPool: "ResearchPool#ResearchPool",
+} as const satisfies Record<keyof Deployment["contracts"], string>;
+
+/**
+ * The contracts of a finished Ignition deployment: addresses from `deployed_addresses.json`, and
+ * each contract's deploy block (where readers start) from the confirmed receipt in the journal.
+ */
+export async function contractsFromIgnition(dir: string): Promise<Deployment["contracts"]> {
+  const addresses = JSON.parse(await readFile(`${dir}/deployed_addresses.json`, "utf8")) as Record<string, Address>;
+  const blocks = new Map<string, number>();
+  for (const line of (await readFile(`${dir}/journal.jsonl`, "utf8")).split("\n")) {
+    if (!line.includes('"TRANSACTION_CONFIRM"')) continue;
+    const entry = JSON.parse(line) as { futureId: string; receipt: { blockNumber: number } };
+    blocks.set(entry.futureId, entry.receipt.blockNumber);
+  }
+  const entries = Object.entries(FUTURES).map(([key, future]) => {
+    const address = addresses[future];
+    const deployBlock = blocks.get(future);
+    if (!address || deployBlock === undefined) throw new Error(`${dir}: ${future} is not deployed (run the Ignition deployment to the end)`);
+    return [key, { address: getAddress(address), deployBlock }];
+  });
+  return Object.fromEntries(entries) as Deployment["contracts"];
+}
 
 /**
  * Deploys every contract to the local node with the real Ignition CLI. The node starts empty each
  * time, so the previous run's Ignition journal is stale and is removed first: restarts need no cleanup.
  */
-export async function deployContracts(client: PublicClient): Promise<Deployment["contracts"]> {
-  await rm(IGNITION_STATE, { recursive: true, force: true });
-  const fromBlock = Number(await client.getBlockNumber());
+export async function deployContracts(): Promise<Deployment["contracts"]> {
+  const dir = ignitionState(hardhat.id);
+  await rm(dir, { recursive: true, force: true });
   // The default build profile, which `npm start` has just compiled: Ignition's own default, the
   // production profile, compiles every file in isolation again (minutes with solcjs).
   await run("npx", [
@@ -28,19 +59,7 @@ export async function deployContracts(client: PublicClient): Promise<Deployment[
     "--build-profile",
     "default",
   ]);
-  const addresses = JSON.parse(await readFile(`${IGNITION_STATE}/deployed_addresses.json`, "utf8")) as Record<
-    string,
-    Address
-  >;
-  const at = (key: string) => ({ address: getAddress(addresses[key]), deployBlock: fromBlock });
-  return {
-    consortium: at("Consortium#Consortium"),
-    keyRegistry: at("KeyRegistry#KeyRegistry"),
-    recordRegistry: at("RecordRegistry#RecordRegistry"),
-    consentManager: at("ConsentManager#ConsentManager"),
-    emergencyAccess: at("EmergencyAccess#EmergencyAccess"),
-    researchPool: at("ResearchPool#ResearchPool"),
-  };
+  return contractsFromIgnition(dir);
 }
 
 /** The demo consortium's accounts (see `accounts.ts`). */
