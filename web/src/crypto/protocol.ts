@@ -22,7 +22,11 @@ export type WorkerRequest =
   /** A contact opens their key share, re-seals it to the doctor and approves (the page's wallet signs). */
   | { op: "emergencyApprove"; contact: Address; patient: Address; doctor: Address }
   /** A doctor with a granted emergency request rebuilds the emergency key and opens the records. */
-  | { op: "emergencyOpen"; doctor: Address; patient: Address };
+  | { op: "emergencyOpen"; doctor: Address; patient: Address }
+  /** The patient names emergency contacts: new emergency key, sealed shares, record keys wrapped (the page's wallet signs). */
+  | { op: "emergencyContacts"; patient: Address; contacts: Address[]; threshold: number }
+  /** A patient in a study delivers a de-identified copy of a matching record and submits it (the page's wallet signs). */
+  | { op: "contribute"; patient: Address; studyId: bigint };
 
 export interface IdentityPublic {
   x25519: Hex;
@@ -46,6 +50,8 @@ export type WorkerResults = {
   openDelivered: OpenedPlaintext & { deidentified: boolean };
   emergencyApprove: Hex;
   emergencyOpen: Array<OpenedPlaintext & { recordId: Hex }>;
+  emergencyContacts: { version: number; activatesAt: number; wrapped: number };
+  contribute: { recordId: Hex; hash: Hex };
 };
 
 /** Upload progress: `index` counts records from 0; `bytes` is ciphertext produced so far for that record. */
@@ -54,7 +60,8 @@ export type PrepareProgress =
   | { stage: "encrypt"; index: number; bytes: number }
   | { stage: "upload"; index: number }
   | { stage: "stored"; index: number }
-  | { stage: "deliver"; done: number; total: number };
+  | { stage: "deliver"; done: number; total: number }
+  | { stage: "emergency"; step: "shares" | "propose" | "wrap"; done: number; total: number };
 
 export type WorkerMessage =
   | { id: number; ok: true; result: unknown }

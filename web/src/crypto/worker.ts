@@ -6,6 +6,8 @@
 import { createPublicClient, http, toHex, UserRejectedRequestError, type Address, type Hex, type PublicClient } from "viem";
 import { deliverKeys, openDelivered } from "@caduceus/sdk/access/delivery";
 import { openEmergencyRecord, unlockEmergency } from "@caduceus/sdk/emergency/open";
+import { setEmergencyContacts } from "@caduceus/sdk/emergency/contacts";
+import { contributeData } from "@caduceus/sdk/research/participation";
 import { approveEmergency } from "@caduceus/sdk/emergency/requests";
 import { CaduceusChain, type SignerClient } from "@caduceus/sdk/chain/client";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
@@ -56,6 +58,12 @@ function settleSigner(reply: SignerReply): void {
   if ("hash" in reply) wait.resolve(reply.hash);
   else if (reply.error.code === 4001) wait.reject(new UserRejectedRequestError(new Error(reply.error.message)));
   else wait.reject(new Error(reply.error.message));
+}
+
+/** The chain acting as `account` (the page's wallet signs for it), and the store. */
+function signing(callId: number, account: Address): { chain: CaduceusChain; store: GatewayContentStore } {
+  const { chain: reader, store } = ready();
+  return { chain: new CaduceusChain(reader.deployment, reader.publicClient, pageSigner(callId, account, reader.chainId)), store };
 }
 
 function ready(): { chain: CaduceusChain; store: GatewayContentStore } {
@@ -171,8 +179,7 @@ async function handle(
       return { result: prepared };
     }
     case "deliver": {
-      const { chain: reader, store } = ready();
-      const chain = new CaduceusChain(reader.deployment, reader.publicClient, pageSigner(callId, request.patient, reader.chainId));
+      const { chain, store } = signing(callId, request.patient);
       const hashes = await deliverKeys({
         chain,
         store,
@@ -201,8 +208,7 @@ async function handle(
       };
     }
     case "emergencyApprove": {
-      const { chain: reader, store } = ready();
-      const chain = new CaduceusChain(reader.deployment, reader.publicClient, pageSigner(callId, request.contact, reader.chainId));
+      const { chain, store } = signing(callId, request.contact);
       const hash = await approveEmergency({
         chain,
         store,
@@ -233,6 +239,23 @@ async function handle(
         unlocked.keys.x25519.privateKey.fill(0);
         unlocked.keys.xwing.privateKey.fill(0);
       }
+    }
+    case "emergencyContacts": {
+      const { chain, store } = signing(callId, request.patient);
+      const saved = await setEmergencyContacts({
+        chain,
+        store,
+        keys: identityOf(request.patient),
+        contacts: request.contacts,
+        threshold: request.threshold,
+        onProgress: (step, done, total) => progress({ stage: "emergency", step, done, total }),
+      });
+      return { result: { version: saved.version, activatesAt: saved.activatesAt, wrapped: saved.wrapped } };
+    }
+    case "contribute": {
+      const { chain, store } = signing(callId, request.patient);
+      const { recordId, hash } = await contributeData({ chain, store, keys: identityOf(request.patient), studyId: request.studyId });
+      return { result: { recordId, hash } };
     }
   }
 }

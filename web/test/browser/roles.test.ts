@@ -2,14 +2,22 @@
  * The role pages in Chromium against a real chain, content store and build: a researcher opens a
  * study, a donor funds it and the researcher withdraws; a study that misses its goal refunds its
  * donor once the node's clock passes the deadline; governance admits, suspends and reinstates a
- * hospital and verifies an auditor.
+ * hospital and verifies an auditor; a patient names three emergency contacts with a threshold of
+ * two in the browser, and two of them open a doctor's emergency request; a patient joins a study,
+ * the researcher takes the consent up, the patient contributes, the researcher accepts and the
+ * patient claims the reward.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { keccak256, parseEther, toBytes } from "viem";
-import { contributionOf, createStudy, getStudy } from "@caduceus/sdk/research/studies";
+import { deriveIdentity } from "@caduceus/sdk/crypto/identity";
+import { readEmergencyConfig } from "@caduceus/sdk/emergency/contacts";
+import { openEmergencyRecord, unlockEmergency } from "@caduceus/sdk/emergency/open";
+import { approveEmergency, requestEmergencyAccess } from "@caduceus/sdk/emergency/requests";
+import { uploadRecord } from "@caduceus/sdk/records/upload";
+import { contributionOf, createStudy, fund, getStudy } from "@caduceus/sdk/research/studies";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
 import { advanceTime, CHROMIUM, connect, openApp, startWebStack, type WebStack } from "./stack.ts";
 
@@ -24,6 +32,23 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
   });
 
   const study = (page: Page, id: bigint) => page.locator(`[data-testid=study][data-study="${id}"]`).first();
+  const gateway = () => new GatewayContentStore({ url: stack.deployment.services.gateway! });
+
+  /** A study opened by the test researcher through the client library, `days` from the node's clock. */
+  async function openStudy(terms: { goal: string; reward: string; max: number; days: number; category: "Visit" | "Lab" }): Promise<bigint> {
+    const now = Number((await stack.chain.publicClient.getBlock()).timestamp);
+    const { studyId } = await createStudy({
+      chain: stack.chain.as(stack.chain.accounts.researcher),
+      store: gateway(),
+      protocol: [new TextEncoder().encode(`protocol for a ${terms.category} study`)],
+      goal: parseEther(terms.goal),
+      reward: parseEther(terms.reward),
+      maxContributions: terms.max,
+      deadline: now + terms.days * 86_400,
+      categories: [terms.category],
+    });
+    return studyId;
+  }
 
   async function confirmed(scope: ReturnType<Page["locator"]>, logs: string[], what: string) {
     await scope.locator("[data-tx=confirmed]").first().waitFor().catch(async (error) => {
@@ -129,20 +154,115 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     assert.equal(await page.locator("main .spinner").count(), 0);
   });
 
-  it("a study that misses its goal refunds its donor after the deadline", async () => {
-    const { researcher, otherPatient: donor } = stack.chain.accounts;
-    const store = new GatewayContentStore({ url: stack.deployment.services.gateway! });
-    const now = Number((await stack.chain.publicClient.getBlock()).timestamp);
-    const { studyId } = await createStudy({
-      chain: stack.chain.as(researcher),
-      store,
-      protocol: [new TextEncoder().encode("a protocol that will not be funded")],
-      goal: parseEther("5"),
-      reward: parseEther("0.1"),
-      maxContributions: 5,
-      deadline: now + 86_400,
-      categories: ["Lab"],
+  it("a patient names three emergency contacts, two of them open a doctor's request", async () => {
+    const { patient, hospital, doctor, auditor, relayer, researcher } = stack.chain.accounts;
+    const chainId = stack.deployment.chainId;
+    const store = gateway();
+    const contacts = [auditor, relayer, researcher];
+    const identities = await Promise.all(contacts.map((c) => deriveIdentity(c, chainId)));
+    for (const [i, c] of contacts.entries()) await stack.chain.as(c).publishKeys(identities[i]!.x25519.publicKey, identities[i]!.xwing.publicKey);
+
+    const { page, logs } = await openApp(stack, patient.address, "emergency");
+    await connect(page);
+    await page.getByRole("button", { name: "Create my encryption key" }).click();
+    await page.getByTestId("identity").waitFor({ state: "detached" });
+    const body = new TextEncoder().encode(JSON.stringify({ resourceType: "Bundle", type: "collection", entry: [] }));
+    const { recordId } = await uploadRecord({ chain: stack.chain.as(hospital), store, patient: patient.address, body: [body], meta: { mediaType: "application/fhir+json" }, category: 0 });
+
+    const section = page.getByTestId("patient-contacts");
+    await section.getByTestId("no-contacts").waitFor();
+    await section.getByLabel("Contact 1").fill(auditor.address);
+    await section.getByLabel("Contact 2").fill("0x1234");
+    await section.getByRole("button", { name: "Create the emergency key and save the contacts" }).click();
+    assert.match(await section.getByRole("alert").innerText(), /Contact 2 is not an Ethereum address/);
+    await section.getByLabel("Contact 2").fill(relayer.address);
+    await section.getByRole("button", { name: "Add a contact" }).click();
+    await section.getByLabel("Contact 3").fill(researcher.address);
+    await section.getByLabel("How many must agree").fill("2");
+    await section.getByRole("button", { name: "Create the emergency key and save the contacts" }).click();
+    await section.getByTestId("contacts-saved").waitFor().catch(async (error) => {
+      throw new Error(`contacts not saved: ${await section.innerText()}\n${logs.join("\n")}`, { cause: error });
     });
+    assert.match(await section.getByTestId("contacts-saved").innerText(), /keys of 1 records/);
+    const current = section.getByTestId("contacts-current");
+    await current.waitFor();
+    assert.match(await current.innerText(), /2 of these 3 contacts/);
+    assert.equal(await section.locator(".spinner").count(), 0);
+
+    const config = await readEmergencyConfig(stack.chain.as(patient), store, patient.address);
+    assert.equal(config.threshold, 2);
+    assert.deepEqual(config.contacts, [auditor.address, relayer.address, researcher.address]);
+
+    // The configuration made in the browser works: two of the three contacts open the doctor's request.
+    const doctorKeys = await deriveIdentity(doctor, chainId);
+    await stack.chain.as(doctor).publishKeys(doctorKeys.x25519.publicKey, doctorKeys.xwing.publicKey);
+    await requestEmergencyAccess({ chain: stack.chain.as(doctor), patient: patient.address, justification: "UNCONSCIOUS", durationSeconds: 3600 });
+    for (const i of [0, 2]) {
+      await approveEmergency({ chain: stack.chain.as(contacts[i]!), store, keys: identities[i]!, patient: patient.address, doctor: doctor.address });
+    }
+    const unlocked = await unlockEmergency({ chain: stack.chain.as(doctor), store, keys: doctorKeys, patient: patient.address, doctor: doctor.address });
+    const opened = await openEmergencyRecord(stack.chain.as(doctor), store, unlocked, recordId);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of opened.body) chunks.push(chunk);
+    assert.equal(Buffer.concat(chunks).toString(), new TextDecoder().decode(body));
+  });
+
+  it("a patient joins a study and contributes, the researcher accepts, the patient claims the reward", async () => {
+    const { researcher, stranger, otherPatient: patient, hospital } = stack.chain.accounts;
+    const chainId = stack.deployment.chainId;
+    const store = gateway();
+    const studyId = await openStudy({ goal: "0.5", reward: "0.1", max: 2, days: 10, category: "Visit" });
+    await fund(stack.chain.as(stranger), studyId, parseEther("0.5"));
+    for (const account of [patient, researcher]) {
+      const published = await stack.chain.as(account).readKeys(account.address).then(() => true, () => false);
+      if (published) continue;
+      const keys = await deriveIdentity(account, chainId);
+      await stack.chain.as(account).publishKeys(keys.x25519.publicKey, keys.xwing.publicKey);
+    }
+    const visit = { resourceType: "Bundle", type: "collection", entry: [{ resource: { resourceType: "Encounter", id: "e1", status: "finished" } }] };
+    await uploadRecord({ chain: stack.chain.as(hospital), store, patient: patient.address, body: [new TextEncoder().encode(JSON.stringify(visit))], meta: { mediaType: "application/fhir+json" }, category: 0 });
+
+    const p = await openApp(stack, patient.address, "research");
+    await connect(p.page);
+    const card = study(p.page, studyId);
+    await card.getByRole("button", { name: "Join this study" }).click();
+    await card.getByTestId("joined").waitFor();
+    await card.getByText("Waiting for the researcher to take up your consent").waitFor();
+
+    const r = await openApp(stack, researcher.address, "research");
+    await connect(r.page);
+    const mine = r.page.locator(`[data-testid=researcher] [data-study="${studyId}"]`);
+    await mine.getByRole("button", { name: "Take up new consents" }).click();
+    await confirmed(mine, r.logs, "admission");
+
+    await p.page.reload();
+    await card.getByRole("button", { name: "Unlock with my wallet" }).click();
+    await card.getByRole("button", { name: "Contribute a de-identified copy of a matching record" }).click();
+    const mineAsPatient = p.page.getByTestId("my-contribution");
+    await mineAsPatient.waitFor().catch(async (error) => {
+      throw new Error(`contribution not shown: ${await card.innerText()}\n${p.logs.join("\n")}`, { cause: error });
+    });
+    assert.match(await mineAsPatient.innerText(), new RegExp(`Study #${studyId}, submitted .*: waiting for review`));
+
+    await r.page.reload();
+    const row = mine.getByTestId("contribution");
+    await row.getByRole("button", { name: "Accept" }).click();
+    await row.getByText("accepted").waitFor();
+    await r.page.context().close();
+
+    await p.page.reload();
+    await mineAsPatient.getByText("reward 0.1 ETH").waitFor();
+    const before = await stack.chain.publicClient.getBalance({ address: patient.address });
+    await mineAsPatient.getByRole("button", { name: "Claim the reward" }).click();
+    await mineAsPatient.getByText("reward paid").waitFor();
+    const gained = (await stack.chain.publicClient.getBalance({ address: patient.address })) - before;
+    assert.ok(gained > parseEther("0.09"), `the patient received the reward (${gained})`);
+    assert.equal(await p.page.locator("main .spinner").count(), 0);
+  });
+
+  it("a study that misses its goal refunds its donor after the deadline", async () => {
+    const { otherPatient: donor } = stack.chain.accounts;
+    const studyId = await openStudy({ goal: "5", reward: "0.1", max: 5, days: 1, category: "Lab" });
 
     const d = await openApp(stack, donor.address, "research");
     await connect(d.page);

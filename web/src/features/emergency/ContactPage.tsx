@@ -14,6 +14,7 @@ import { IdentityCard } from "../../identity/IdentityCard.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { formatTime, shortAddress } from "../access/words.ts";
+import { PatientContacts } from "./PatientContacts.tsx";
 import { useEmergencyOverview, usePatientsNaming } from "./useEmergency.ts";
 
 export function hours(seconds: number): string {
@@ -103,6 +104,7 @@ export default function ContactPage({ address }: { address: Address }) {
       <h1>{t("emergency.title")}</h1>
       <p>{t("emergency.intro")}</p>
       <IdentityCard address={address} />
+      <PatientContacts patient={address} />
       <section className="card" aria-labelledby="requests-title">
         <h2 id="requests-title">{t("emergency.requestsTitle")}</h2>
         {patients.isPending ? (

@@ -12,6 +12,7 @@ import { admitParticipants } from "@caduceus/sdk/research/participation";
 import { cancelStudy, closeStudy, withdraw } from "@caduceus/sdk/research/studies";
 import { errorMessage } from "../../errors.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
+import { IdentityCard } from "../../identity/IdentityCard.tsx";
 import { formatTime, shortAddress } from "../access/words.ts";
 import { WriteButton } from "../governance/WriteButton.tsx";
 import { CreateStudyForm } from "./CreateStudyForm.tsx";
@@ -99,6 +100,7 @@ export function ResearcherStudies({ researcher }: { researcher: Address }) {
   return (
     <section aria-labelledby="my-studies-title" data-testid="researcher">
       <h2 id="my-studies-title">{t("study.mineTitle")}</h2>
+      <IdentityCard address={researcher} />
       <CreateStudyForm />
       {overview.isPending ? (
         <p role="status">

@@ -16,6 +16,7 @@ import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { useGrantsAndPolicies } from "../access/useAccess.ts";
 import { useReadChain } from "../governance/useConsortium.ts";
 import { WriteButton } from "../governance/WriteButton.tsx";
+import { Contribute } from "./Contribute.tsx";
 import { StudyCard } from "./StudyCard.tsx";
 import { RESEARCH_KEY, useDonation, useStudies, useToken } from "./useResearch.ts";
 import { amountWords } from "./words.ts";
@@ -95,6 +96,7 @@ function Participation({ study, me }: { study: Study; me: Address }) {
     return (
       <div className="participation">
         <p data-testid="joined">{t("study.joined")}</p>
+        <Contribute study={study} me={me} access={access.data!} />
         <WriteButton label={t("study.leave")} action={(c) => leaveStudy(c, study.studyId)} refresh={[RESEARCH_KEY, "access"]} />
       </div>
     );
