@@ -124,6 +124,29 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     assert.equal(original.resourceType, "Bundle");
   });
 
+  it("the hospital sees the records it sent and manages its staff", async () => {
+    const { hospital, stranger, patient } = stack.chain.accounts;
+    const { page } = await open(hospital.address, "hospital");
+    await connect(page);
+    const sent = page.getByTestId("records-sent");
+    await sent.locator("tbody tr").first().waitFor();
+    const rows = await sent.locator("tbody tr").count();
+    assert.equal(rows, await stack.chain.as(patient).recordCount(patient.address));
+    assert.match(await sent.innerText(), /Visit/);
+
+    const staff = page.getByTestId("staff");
+    await staff.getByTestId("staff-member").first().waitFor();
+    const before = await staff.getByTestId("staff-member").count();
+    await staff.getByLabel("Add a doctor (their account)").fill(stranger.address);
+    await staff.getByRole("button", { name: "Add to staff" }).click();
+    const added = staff.getByTestId("staff-member").filter({ hasText: stranger.address });
+    await added.waitFor();
+    assert.equal(await staff.getByTestId("staff-member").count(), before + 1);
+    await added.getByRole("button", { name: "Remove" }).click();
+    await added.waitFor({ state: "detached" });
+    assert.equal(await staff.getByTestId("staff-member").count(), before);
+  });
+
   it("the patient gives a doctor access, sees the grant and the log, and revokes both", async () => {
     const { patient, doctor } = stack.chain.accounts;
     const { page, logs } = await open(patient.address, "access");

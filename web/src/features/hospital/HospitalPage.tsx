@@ -15,6 +15,8 @@ import { errorMessage } from "../../errors.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
+import { RecordsSent } from "./RecordsSent.tsx";
+import { Staff } from "./Staff.tsx";
 
 interface Progress {
   total: number;
@@ -216,6 +218,12 @@ export default function HospitalPage({ address }: { address: Address }) {
             </button>
           )}
         </section>
+      )}
+      {isHospital.data && (
+        <>
+          <RecordsSent hospital={address} />
+          <Staff hospital={address} />
+        </>
       )}
     </div>
   );
