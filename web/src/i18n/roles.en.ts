@@ -76,6 +76,8 @@ export const rolesEn = {
   "study.submitted": "Submitted",
   "study.state": "State",
   "study.decision": "Decision",
+  "study.readCopy": "Read the de-identified copy",
+  "study.notDeidentified": "The delivered key opens the identified record, not a de-identified copy; it was not shown. Reject it as \"the copy still identifies the patient\".",
   "study.accept": "Accept",
   "study.reject": "Reject",
   "study.rejectReason": "Reason",

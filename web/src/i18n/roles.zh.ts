@@ -76,6 +76,8 @@ export const rolesZh: Record<keyof typeof rolesEn, string> = {
   "study.submitted": "提交时间",
   "study.state": "状态",
   "study.decision": "决定",
+  "study.readCopy": "查看去标识化副本",
+  "study.notDeidentified": "交付的密钥打开的是可识别身份的原始记录，而不是去标识化副本；未予显示。请以“副本仍可识别患者身份”为由拒绝。",
   "study.accept": "接受",
   "study.reject": "拒绝",
   "study.rejectReason": "原因",

@@ -246,6 +246,11 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
 
     await r.page.reload();
     const row = mine.getByTestId("contribution");
+    await r.page.getByRole("button", { name: "Unlock with my wallet" }).click();
+    await row.getByRole("button", { name: "Read the de-identified copy" }).click();
+    await row.locator(".record-body").waitFor().catch(async (error) => {
+      throw new Error(`copy not shown: ${await row.innerText()}\n${r.logs.join("\n")}`, { cause: error });
+    });
     await row.getByRole("button", { name: "Accept" }).click();
     await row.getByText("accepted").waitFor();
     await r.page.context().close();

@@ -15,6 +15,7 @@ import { useI18n } from "../../i18n/i18n.tsx";
 import { IdentityCard } from "../../identity/IdentityCard.tsx";
 import { formatTime, shortAddress } from "../access/words.ts";
 import { WriteButton } from "../governance/WriteButton.tsx";
+import { ContributionCopy } from "./ContributionCopy.tsx";
 import { CreateStudyForm } from "./CreateStudyForm.tsx";
 import { StudyCard } from "./StudyCard.tsx";
 import { RESEARCH_KEY, useResearcherOverview } from "./useResearch.ts";
@@ -43,7 +44,7 @@ function Review({ contribution }: { contribution: DataContribution }) {
   );
 }
 
-function Contributions({ items }: { items: DataContribution[] }) {
+function Contributions({ items, researcher }: { items: DataContribution[]; researcher: Address }) {
   const { t, locale } = useI18n();
   if (items.length === 0) return <p className="note">{t("study.noContributions")}</p>;
   return (
@@ -66,7 +67,10 @@ function Contributions({ items }: { items: DataContribution[] }) {
               {dataStatusWords(t, c.status)}
               {c.rejectReason && ` — ${rejectReasonWords(t, c.rejectReason)}`}
             </td>
-            <td>{c.status === "Submitted" && <Review contribution={c} />}</td>
+            <td>
+              {c.status === "Submitted" && <ContributionCopy contribution={c} researcher={researcher} />}
+              {c.status === "Submitted" && <Review contribution={c} />}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -89,7 +93,7 @@ function MyStudy({ study, contributions }: { study: Study; contributions: DataCo
         {study.status === "Funding" && <WriteButton label={t("study.cancel")} action={(c) => cancelStudy(c, id)} refresh={REFRESH} />}
       </div>
       <h4>{t("study.contributionsTitle")}</h4>
-      <Contributions items={contributions.filter((c) => c.studyId === id)} />
+      <Contributions items={contributions.filter((c) => c.studyId === id)} researcher={study.researcher} />
     </StudyCard>
   );
 }
