@@ -16,15 +16,13 @@ import { setEmergencyContacts } from "@caduceus/sdk/emergency/contacts";
 import { approveEmergency } from "@caduceus/sdk/emergency/requests";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
 import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
-import { CHROMIUM, FIXTURES, startWebStack, type WebStack } from "./stack.ts";
-import { installWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
+import { CHROMIUM, connect, FIXTURES, openApp, startWebStack, type WebStack } from "./stack.ts";
+import type { TestWalletOptions } from "./wallet.ts";
 
 const BUNDLE = "Bibi254_Schowalter414_475d72ca-91c7-7211-97e3-f000af33fc04.json";
-const TIMEOUT = 60_000;
 
 describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, () => {
   let stack: WebStack;
-  const pages: Page[] = [];
 
   before(async () => {
     stack = await startWebStack();
@@ -33,39 +31,13 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     await stack?.stop();
   });
 
-  async function open(
-    account: Address,
-    route: string,
-    wallet: Partial<TestWalletOptions> = {},
-    context?: BrowserContext,
-  ): Promise<{ page: Page; wallet: TestWallet; logs: string[] }> {
-    context ??= await stack.browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    const logs: string[] = [];
-    page.on("console", (m) => m.type() === "error" && logs.push(m.text()));
-    page.on("pageerror", (e) => logs.push(String(e)));
-    const installed = await installWallet(page, {
-      rpcUrl: stack.chain.url,
-      account,
-      chainId: stack.deployment.chainId,
-      nodeChainId: stack.deployment.chainId,
-      ...wallet,
-    });
-    await page.goto(`${stack.appUrl}#/${route}`);
-    pages.push(page);
-    return { page, wallet: installed, logs };
-  }
+  const open = (account: Address, route: string, wallet: Partial<TestWalletOptions> = {}, context?: BrowserContext) =>
+    openApp(stack, account, route, wallet, context);
 
   async function unlockOrCreate(page: Page) {
     const button = page.getByRole("button", { name: /^(Unlock with my wallet|Create my encryption key)$/ });
     await button.click();
     await page.getByTestId("identity").waitFor({ state: "detached" });
-  }
-
-  async function connect(page: Page) {
-    await page.getByRole("button", { name: "Connect Caduceus Test Wallet" }).click();
-    await page.getByTestId("account").waitFor();
   }
 
   it("a hospital uploads a FHIR bundle and the patient reads it as text", async () => {

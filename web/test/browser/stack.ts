@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Address } from "viem";
 import { build, preview, type PreviewServer } from "vite";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
@@ -76,14 +76,15 @@ export async function startWebStack(): Promise<WebStack> {
 
 export const PAGE_TIMEOUT = 60_000;
 
-/** A fresh browser context on `route` with the test wallet for `account`; page errors are collected in `logs`. */
+/** A page on `route` (in a fresh browser context unless one is given) with the test wallet for `account`; page errors are collected in `logs`. */
 export async function openApp(
   stack: WebStack,
   account: Address,
   route: string,
   wallet: Partial<TestWalletOptions> = {},
+  context?: BrowserContext,
 ): Promise<{ page: Page; wallet: TestWallet; logs: string[] }> {
-  const context = await stack.browser.newContext({ acceptDownloads: true });
+  context ??= await stack.browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(PAGE_TIMEOUT);
   const logs: string[] = [];
