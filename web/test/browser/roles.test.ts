@@ -292,5 +292,11 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     const gained = (await stack.chain.publicClient.getBalance({ address: donor.address })) - before;
     assert.ok(gained > parseEther("0.29"), `the donor got the refund back (${gained})`);
     assert.equal(await d.page.locator("main .spinner").count(), 0);
+
+    // The same page in Simplified Chinese.
+    await d.page.getByLabel("Language").selectOption("zh");
+    await d.page.getByRole("heading", { name: "研究项目" }).waitFor();
+    assert.match(await card.innerText(), /失败（未达目标）/);
+    assert.match(await card.innerText(), /已退款 0\.3 ETH/);
   });
 });
