@@ -41,10 +41,18 @@ function Item({ item }: { item: RenderedItem }) {
 }
 
 export function RecordBody({ rendered }: { rendered: RenderedRecord }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const hidden = Object.values(rendered.hidden).reduce((a, b) => a + b, 0);
+  const person = rendered.patient;
   return (
     <div className="record-body">
+      {person && (
+        <p className="about">
+          {[person.name, person.birthDate && t("records.born", { date: formatDate(person.birthDate, locale) }), person.gender]
+            .filter(Boolean)
+            .join(" · ")}
+        </p>
+      )}
       {ITEM_ORDER.map((kind) => {
         const items = rendered.items.filter((i) => i.kind === kind);
         if (items.length === 0) return null;

@@ -36,7 +36,8 @@ export function RecordsTimeline({ patient }: { patient: Address }) {
         return { record, opened: q.data, error: errorMessage(error), loading: false };
       }
     });
-    const key = (e: Entry) => e.rendered?.date ?? new Date(e.record.latest.registered.timestamp * 1000).toISOString();
+    // Newest encounter first; records with no clinical date (directory data) after every dated one.
+    const key = (e: Entry) => e.rendered?.date ?? (e.rendered ? "" : new Date(e.record.latest.registered.timestamp * 1000).toISOString());
     return list.sort((a, b) => key(b).localeCompare(key(a)));
   }, [records.data, opened, locale]);
 
