@@ -9,6 +9,7 @@
  *
  *   npm start              run until Ctrl-C; writes the start time to bench/results.json (stack.startSeconds)
  *   npm start -- --check   bring everything up, verify it, shut down (used by the tests)
+ *   npm start -- --no-bench  run until stopped without recording the start time (npm run screenshots)
  */
 import { mkdir, rm } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
@@ -22,6 +23,7 @@ import { seedDemoRecords, verifySeed } from "./stack/seed.js";
 import { startWebApp, verifyWebApp, type WebApp } from "./stack/web.js";
 
 const checkOnly = process.argv.includes("--check");
+const recordTime = !process.argv.includes("--no-bench");
 const STATE_DIR = ".caduceus";
 const GATEWAY_PORT = 8180;
 /** Seconds since this process started (the tsx start-up included). */
@@ -54,8 +56,11 @@ const stop = async () => {
   stopProcessGroup(node.process);
   await Promise.allSettled([gateway.close(), web?.close()]);
 };
+let stopping = false;
 const exitOn = (signal: NodeJS.Signals) =>
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) return; // a second signal (a wrapper passing it on) while stopping
+    stopping = true;
     if (signal === "SIGINT") console.log("\nstopping…");
     void stop().then(() => process.exit(0));
   });
@@ -133,15 +138,18 @@ ${formatTable(
     await stop();
     process.exit(0);
   }
-  const file = await mergeResults({
-    stack: {
-      startSeconds,
-      what: "npm start until the stack is ready: compile (cached), Hardhat node, Ignition deploy, consortium, six patients' records, grant, emergency contacts, study, web dev server",
-      date: new Date().toISOString(),
-      machine: { cores: cpus().length, node: process.version, loadAverageAtStart: loadAtStart.map((v) => Math.round(v * 100) / 100) },
-    },
-  });
-  console.log(`\nReady in ${startSeconds} s (written to ${file} as stack.startSeconds). Press Ctrl-C to stop.`);
+  if (recordTime) {
+    const file = await mergeResults({
+      stack: {
+        startSeconds,
+        what: "npm start until the stack is ready: compile (cached), Hardhat node, Ignition deploy, consortium, six patients' records, grant, emergency contacts, study, web dev server",
+        date: new Date().toISOString(),
+        machine: { cores: cpus().length, node: process.version, loadAverageAtStart: loadAtStart.map((v) => Math.round(v * 100) / 100) },
+      },
+    });
+    console.log(`\nReady in ${startSeconds} s (written to ${file} as stack.startSeconds).`);
+  }
+  console.log("Press Ctrl-C to stop.");
 } catch (error) {
   console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stop();
