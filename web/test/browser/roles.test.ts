@@ -188,6 +188,10 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     await current.waitFor();
     assert.match(await current.innerText(), /2 of these 3 contacts/);
     assert.equal(await section.locator(".spinner").count(), 0);
+    await page.reload();
+    await page.getByRole("button", { name: "Unlock with my wallet" }).click();
+    assert.equal(await section.getByLabel("Contact 3").inputValue(), researcher.address, "the form starts from the contacts in force");
+    assert.equal(await section.getByLabel("How many must agree").inputValue(), "2");
 
     const config = await readEmergencyConfig(stack.chain.as(patient), store, patient.address);
     assert.equal(config.threshold, 2);

@@ -53,6 +53,14 @@ export function PatientContacts({ patient }: { patient: Address }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [step, setStep] = useState<Step | null>(null);
   const [wrapped, setWrapped] = useState<number | null>(null);
+  // The form starts from the configuration in force (or waiting), so saving it unchanged rotates the key.
+  const latest = overview.data?.pending ?? overview.data?.current;
+  const [seededFrom, setSeededFrom] = useState<number | null>(null);
+  if (latest && seededFrom !== latest.version && contacts.every((c) => c === "")) {
+    setSeededFrom(latest.version);
+    setContacts([...latest.contacts]);
+    setThreshold(latest.threshold);
+  }
 
   const setContact = (i: number, value: string) => setContacts((list) => list.map((c, j) => (j === i ? value.trim() : c)));
 
