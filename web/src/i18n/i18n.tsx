@@ -2,7 +2,7 @@
  * English and Simplified Chinese. A dictionary per language, keys typed from the English one, so a
  * missing translation fails the type check. `{name}` placeholders are filled by `t(key, { name })`.
  */
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { en, type MessageKey } from "./en.ts";
 import { zh } from "./zh.ts";
 
@@ -38,8 +38,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const setLang = useCallback((next: Lang) => {
     setLangState(next);
     localStorage.setItem(STORAGE_KEY, next);
-    document.documentElement.lang = next === "zh" ? "zh-CN" : "en";
   }, []);
+  // Screen readers pick the voice from <html lang>.
+  useEffect(() => {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  }, [lang]);
   const value = useMemo<I18n>(
     () => ({ lang, setLang, t: (key, vars) => translate(lang, key, vars), locale: lang === "zh" ? "zh-CN" : "en" }),
     [lang, setLang],

@@ -301,6 +301,44 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     }
   });
 
+  it("works from the keyboard, labels every control, and switches to Chinese", async () => {
+    const { page, wallet, logs } = await open(stack.chain.accounts.patient.address, "records");
+    await page.getByRole("button", { name: "Connect Caduceus Test Wallet" }).waitFor();
+    // Tab from the top reaches the wallet button; Enter connects.
+    let focused = "";
+    for (let i = 0; i < 20 && !/Connect Caduceus Test Wallet/.test(focused); i++) {
+      await page.keyboard.press("Tab");
+      focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
+    }
+    assert.match(focused, /Connect Caduceus Test Wallet/, "the connect button is reachable with Tab");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("account").waitFor().catch(async (error) => {
+      throw new Error(`not connected: ${wallet.calls.join(",")} ${await page.locator("main").innerText()} ${logs.join("\n")}`, { cause: error });
+    });
+
+    for (const route of ["records", "access", "emergency", "doctor", "hospital"]) {
+      await page.goto(`${stack.appUrl}#/${route}`);
+      await page.locator("main h1").waitFor();
+      await page.waitForFunction(() => !document.querySelector("main .spinner"), undefined, { timeout: 60_000 });
+      const unnamed = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("input, select, textarea, button"))
+          .filter((el) => {
+            const e = el as HTMLInputElement;
+            if (e.type === "hidden") return false;
+            const named = (e.labels?.length ?? 0) > 0 || e.getAttribute("aria-label") || e.getAttribute("aria-labelledby");
+            return el.tagName === "BUTTON" ? !(el.textContent ?? "").trim() && !el.getAttribute("aria-label") : !named;
+          })
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
+      assert.deepEqual(unnamed, [], `every control on #/${route} has a name`);
+    }
+
+    await page.getByLabel("Language").selectOption("zh");
+    await page.getByRole("link", { name: "我的记录" }).click();
+    await page.getByRole("heading", { name: "我的记录" }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "zh-CN");
+  });
+
   it("asks a wallet on the wrong network to switch", async () => {
     const { page, wallet } = await open(stack.chain.accounts.otherPatient.address, "records", { chainId: 1 });
     await connect(page);
