@@ -20,6 +20,8 @@ export const rolesEn = {
   "study.rewards": "Reward {reward} per accepted contribution, at most {max} ({accepted} accepted so far).",
   "study.refunded": "{amount} refunded.",
   "study.withdrawnAmount": "{amount} withdrawn by the researcher.",
+  "study.historyLabel": "Funding over time: {count} contributions, running total against the goal",
+  "study.historyCaption": "Raised over time, from opening to deadline; the dashed line is the goal.",
   "study.protocol": "Download the protocol",
   "study.status.Funding": "funding",
   "study.status.Funded": "funded",

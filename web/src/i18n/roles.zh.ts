@@ -21,6 +21,8 @@ export const rolesZh: Record<keyof typeof rolesEn, string> = {
   "study.rewards": "每份被接受的数据奖励 {reward}，最多 {max} 份（目前已接受 {accepted} 份）。",
   "study.refunded": "已退款 {amount}。",
   "study.withdrawnAmount": "研究人员已提取 {amount}。",
+  "study.historyLabel": "筹款进度：{count} 笔捐助，累计金额与目标对比",
+  "study.historyCaption": "从开始到截止的累计筹款；虚线为目标。",
   "study.protocol": "下载研究方案",
   "study.status.Funding": "筹款中",
   "study.status.Funded": "已筹满",

@@ -96,6 +96,8 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     await connect(w.page);
     const before = await stack.chain.publicClient.getBalance({ address: researcher.address });
     const funded = w.page.getByTestId("researcher").locator("[data-testid=study]").first();
+    await funded.getByTestId("funding-history").waitFor();
+    assert.equal(await funded.locator("[data-testid=funding-history] circle").count(), 1, "one contribution on the funding history");
     await funded.getByRole("button", { name: "Withdraw the funds" }).click();
     await funded.getByText("0.9 ETH withdrawn by the researcher.").waitFor().catch(async (error) => {
       throw new Error(`withdrawal not shown: ${await funded.innerText()}\n${w.logs.join("\n")}`, { cause: error });

@@ -26,6 +26,7 @@ function AccountForm({
   extra,
   check,
   action,
+  onDone,
   testId,
 }: {
   title: string;
@@ -33,6 +34,7 @@ function AccountForm({
   extra?: ReactNode;
   /** The other fields' problem in words, or null when they are fine. */
   check?: () => string | null;
+  onDone?: () => void;
   action: (account: Address) => (chain: CaduceusChain) => Promise<unknown>;
   testId: string;
 }) {
@@ -50,6 +52,7 @@ function AccountForm({
     const result = await write.run(action(getAddress(account)));
     if (result.ok) {
       setAccount("");
+      onDone?.();
       await queryClient.invalidateQueries({ queryKey: REFRESH });
     }
   }
@@ -111,6 +114,7 @@ function Hospitals({ governs }: { governs: boolean }) {
           submitLabel={t("gov.admit")}
           testId="admit-hospital"
           check={() => (name.trim() === "" ? t("gov.needName") : null)}
+          onDone={() => setName("")}
           extra={
             <div className="field">
               <label htmlFor={`${id}-name`}>{t("gov.hospitalName")}</label>
@@ -138,9 +142,9 @@ function HospitalRow({ h, governs, admitted }: { h: HospitalStaff; governs: bool
       {governs && (
         <td>
           {h.suspended ? (
-            <WriteButton label={t("gov.reinstate")} action={(c) => c.write(c.consortium, "reinstateHospital", [h.hospital])} refresh={REFRESH} />
+            <WriteButton key="reinstate" label={t("gov.reinstate")} action={(c) => c.write(c.consortium, "reinstateHospital", [h.hospital])} refresh={REFRESH} />
           ) : (
-            <WriteButton label={t("gov.suspend")} action={(c) => c.write(c.consortium, "suspendHospital", [h.hospital])} refresh={REFRESH} />
+            <WriteButton key="suspend" label={t("gov.suspend")} action={(c) => c.write(c.consortium, "suspendHospital", [h.hospital])} refresh={REFRESH} />
           )}
         </td>
       )}
@@ -153,7 +157,7 @@ function RoleHolders({ role, governs }: { role: RoleName; governs: boolean }) {
   const holders = useRoleHolders(role);
   return (
     <div data-testid={`holders-${role}`}>
-      <h3>{roleWords(t, role)}</h3>
+      <h3 className="role-title">{roleWords(t, role)}</h3>
       {holders.isPending ? (
         <p role="status">{t("gov.loading")}</p>
       ) : holders.isError ? (

@@ -15,7 +15,7 @@ export function FundingChart({ study, label }: { study: Study; label: string }) 
   const refunded = share(study.refunded, study.goal);
   const reserve = share(study.reward * BigInt(study.maxContributions), study.goal);
   return (
-    <svg className="funding-chart" viewBox={`0 0 ${W} ${H}`} width="100%" height={H} role="img" aria-label={label} data-testid="funding-chart">
+    <svg className="funding-chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" width="100%" height={H} role="img" aria-label={label} data-testid="funding-chart">
       <defs>
         <pattern id="refund-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
           <line x1="0" y1="0" x2="0" y2="6" stroke="#a4161a" strokeWidth="2" />

@@ -17,6 +17,7 @@ import { formatTime, shortAddress } from "../access/words.ts";
 import { WriteButton } from "../governance/WriteButton.tsx";
 import { ContributionCopy } from "./ContributionCopy.tsx";
 import { CreateStudyForm } from "./CreateStudyForm.tsx";
+import { FundingHistory } from "./FundingHistory.tsx";
 import { StudyCard } from "./StudyCard.tsx";
 import { RESEARCH_KEY, useResearcherOverview } from "./useResearch.ts";
 import { dataStatusWords, REJECT_REASONS, rejectReasonWords } from "./words.ts";
@@ -84,6 +85,7 @@ function MyStudy({ study, contributions }: { study: Study; contributions: DataCo
   const collecting = !study.closed && (study.status === "Funding" || study.status === "Funded");
   return (
     <StudyCard study={study}>
+      <FundingHistory study={study} />
       <div className="study-actions">
         {study.status === "Funded" && study.withdrawn === 0n && (
           <WriteButton label={t("study.withdraw")} action={(c) => withdraw(c, id)} refresh={REFRESH} primary testId="withdraw" />
