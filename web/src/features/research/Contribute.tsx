@@ -30,7 +30,7 @@ export function Contribute({ study, me, access }: { study: Study; me: Address; a
     const result = await write.run((chain) =>
       cryptoCall({ op: "contribute", patient: me, studyId: study.studyId }, undefined, [], (request) => chain.walletClient!.writeContract(request as never)),
     );
-    if (result.ok) await queryClient.invalidateQueries({ queryKey: [RESEARCH_KEY] });
+    if (result.ok) await Promise.all([RESEARCH_KEY, "access"].map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
   }
   return (
     <div className="write-action">
