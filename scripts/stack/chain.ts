@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 
@@ -18,13 +19,38 @@ export async function probeRpc(url = RPC_URL): Promise<number | null> {
 }
 
 /**
- * Starts `hardhat node` on 127.0.0.1:8545 with its output in `logFile`, and waits until it answers.
- * Refuses to start over another node: two stacks would fight over the deployments file.
+ * A node a previous `npm start` left behind (it was killed before it could stop its node): found
+ * by the process id it wrote next to its log, and only if that process is still our
+ * `hardhat node` on this port. Stops it and waits for the port; returns whether there was one.
+ */
+async function stopLeftoverNode(pidFile: string): Promise<boolean> {
+  const pid = Number(await readFile(pidFile, "utf8").catch(() => ""));
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  if (!(cmdline.includes("hardhat") && cmdline.includes("node") && cmdline.includes(String(CHAIN_PORT)))) return false;
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {
+    return false;
+  }
+  const deadline = Date.now() + 10_000;
+  while ((await probeRpc()) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await rm(pidFile, { force: true });
+  console.log(`stopped the Hardhat node an earlier start left running (process ${pid})`);
+  return true;
+}
+
+/**
+ * Starts `hardhat node` on 127.0.0.1:8545 with its output in `logFile` (its process id in
+ * `<logFile>.pid`), and waits until it answers. A node left by an earlier start that died is
+ * stopped first; any other process on the port is refused: two stacks would fight over the
+ * deployments file.
  */
 export async function startHardhatNode(logFile: string): Promise<{ process: ChildProcess; client: PublicClient }> {
-  if ((await probeRpc()) !== null) {
+  const pidFile = `${logFile}.pid`;
+  if ((await probeRpc()) !== null && !(await stopLeftoverNode(pidFile))) {
     throw new Error(
-      `Something already answers JSON-RPC on ${RPC_URL} (a previous \`npm start\`?). Stop it, then run \`npm start\` again.`,
+      `Something already answers JSON-RPC on ${RPC_URL} (another \`npm start\`?). Stop it, then run \`npm start\` again.`,
     );
   }
   const log = createWriteStream(logFile);
@@ -33,6 +59,7 @@ export async function startHardhatNode(logFile: string): Promise<{ process: Chil
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  await writeFile(pidFile, String(child.pid));
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = false;
