@@ -339,6 +339,31 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     assert.equal(await page.evaluate(() => document.documentElement.lang), "zh-CN");
   });
 
+  it("a transaction rejected in the wallet, and a call that would revert, each end in 'failed' with their message", async () => {
+    const { otherPatient, hospital, doctor } = stack.chain.accounts;
+    // The signature is given, the publishing transaction is rejected.
+    const p = await open(otherPatient.address, "records", { reject: ["eth_sendTransaction"] });
+    await connect(p.page);
+    await p.page.getByRole("button", { name: "Create my encryption key" }).click();
+    const failed = p.page.locator("[data-testid=identity] [data-tx=failed]");
+    await failed.waitFor();
+    assert.match(await failed.innerText(), /Publishing your public key: Failed: .*rejected in the wallet/);
+    assert.equal(await p.page.locator("[data-testid=identity] .spinner").count(), 0);
+    assert.equal(await p.page.getByRole("button", { name: "Create my encryption key" }).isEnabled(), true);
+
+    // Adding a doctor who is already on the staff: the simulation catches it before the wallet is asked.
+    const h = await open(hospital.address, "hospital");
+    await connect(h.page);
+    const staff = h.page.getByTestId("staff");
+    await staff.getByLabel("Add a doctor (their account)").fill(doctor.address);
+    await staff.getByRole("button", { name: "Add to staff" }).click();
+    const reverted = staff.locator("[data-tx=failed]");
+    await reverted.waitFor();
+    assert.match(await reverted.innerText(), /ConsortiumAlreadyStaff/);
+    assert.ok(!h.wallet.calls.includes("eth_sendTransaction"), "nothing was sent to the wallet");
+    assert.equal(await staff.locator(".spinner").count(), 0);
+  });
+
   it("asks a wallet on the wrong network to switch", async () => {
     const { page, wallet } = await open(stack.chain.accounts.otherPatient.address, "records", { chainId: 1 });
     await connect(page);
