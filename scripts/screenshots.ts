@@ -9,16 +9,16 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { chromium, type Page } from "playwright-core";
 import { parseDeployment, type Deployment } from "@caduceus/sdk/chain/deployments";
+import { CHROMIUM, connect } from "../web/test/browser/stack.ts";
 import { installWallet } from "../web/test/browser/wallet.ts";
 import { DEMO, devAccount } from "./stack/accounts.js";
 import { probeRpc } from "./stack/chain.js";
 
 const OUT_DIR = "docs/screenshots";
 const DEPLOYMENT_FILE = "deployments/31337.json";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // The flags that work on these machines (see ../shared/TOOLCHAIN.md).
 const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
 const VIEWPORT = { width: 1280, height: 860 };
@@ -74,8 +74,7 @@ function stopStack(child: ChildProcess): Promise<void> {
 
 /** Connects the test wallet, opens what the page needs, unlocks the encryption identity when asked, waits for the data. */
 async function settle(page: Page, prepare?: (page: Page) => Promise<void>): Promise<void> {
-  await page.getByRole("button", { name: "Connect Caduceus Test Wallet" }).click();
-  await page.getByTestId("account").waitFor();
+  await connect(page);
   await prepare?.(page);
   await page.waitForLoadState("networkidle").catch(() => {});
   const unlock = page.getByRole("button", { name: "Unlock with my wallet" });
@@ -106,6 +105,7 @@ else {
 }
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+const saved: string[] = [];
 try {
   await mkdir(OUT_DIR, { recursive: true });
   for (const { route, account, who, prepare } of pages) {
@@ -119,7 +119,16 @@ try {
     const file = `${OUT_DIR}/${route}.png`;
     await page.screenshot({ path: file, fullPage: true });
     console.log(`${file}  (${route}, as ${who}; ${Math.round((await stat(file)).size / 1024)} kB)`);
+    saved.push(`| [\`#/${route}\`](${route}.png) | ${who} (\`${address}\`) |`);
     await context.close();
+  }
+  if (pages.length === PAGES.length) {
+    await writeFile(
+      `${OUT_DIR}/README.md`,
+      `# Screenshots of the web app\n\nWritten by \`npm run screenshots\` (scripts/screenshots.ts) against the \`npm start\` demo stack, ` +
+        `${new Date().toISOString().slice(0, 10)}: Chromium ${browser.version()}, ${VIEWPORT.width} px wide, whole page, ` +
+        `each as the demo account that shows the seeded data.\n\n| page | as |\n|---|---|\n${saved.join("\n")}\n`,
+    );
   }
 } finally {
   await browser.close();
