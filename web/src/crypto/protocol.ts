@@ -14,7 +14,8 @@ export type WorkerRequest =
   | { op: "identity"; address: Address; signature: Hex }
   | { op: "forget"; address: Address }
   | { op: "open"; reader: Address; recordId: Hex }
-  | { op: "prepare"; patient: Address; bundle: ArrayBuffer }
+  /** FHIR bundles (JSON) are split into one record per encounter; any other file (PDF, DICOM, image) is one record. */
+  | { op: "prepare"; patient: Address; files: Array<{ name: string; bytes: ArrayBuffer }> }
   /** The patient wraps record keys to a grantee; the page's wallet signs the delivery transactions. */
   | { op: "deliver"; patient: Address; grantee: Address; purpose: PurposeName; recordIds: Hex[] }
   /** A grantee opens a record whose key the patient delivered. */

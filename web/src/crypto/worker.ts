@@ -12,7 +12,9 @@ import { approveEmergency } from "@caduceus/sdk/emergency/requests";
 import { CaduceusChain, type SignerClient } from "@caduceus/sdk/chain/client";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
 import { deriveIdentity, encryptionKeyTypedData, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
+import { binaryRecord, detectMediaType } from "@caduceus/sdk/fhir/binary";
 import { splitBundle } from "@caduceus/sdk/fhir/split";
+import type { RecordDraft } from "@caduceus/sdk/fhir/types";
 import { openRecord } from "@caduceus/sdk/records/open";
 import { prepareRecord, type PreparedRecord } from "@caduceus/sdk/records/upload";
 import type { ContentStore } from "@caduceus/sdk/storage/content-store";
@@ -161,7 +163,13 @@ async function handle(
     }
     case "prepare": {
       const { chain, store } = ready();
-      const drafts = splitBundle(new Uint8Array(request.bundle));
+      const drafts: RecordDraft[] = [];
+      for (const file of request.files) {
+        const bytes = new Uint8Array(file.bytes);
+        const mediaType = detectMediaType(file.name, bytes.subarray(0, 512));
+        const json = mediaType === "application/json" || /\.json$/i.test(file.name);
+        drafts.push(...(json ? splitBundle(bytes) : [binaryRecord(bytes, mediaType, file.name)]));
+      }
       progress({ stage: "split", total: drafts.length });
       const prepared: PreparedRecord[] = [];
       for (const [index, draft] of drafts.entries()) {

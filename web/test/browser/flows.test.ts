@@ -19,6 +19,8 @@ import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
 import { CHROMIUM, connect, FIXTURES, openApp, startWebStack, type WebStack } from "./stack.ts";
 import type { TestWalletOptions } from "./wallet.ts";
 
+/** A minimal PDF: its magic bytes are what the media type sniffing looks at. */
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 const BUNDLE = "Bibi254_Schowalter414_475d72ca-91c7-7211-97e3-f000af33fc04.json";
 
 describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, () => {
@@ -57,11 +59,10 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     const h = await open(hospital.address, "hospital");
     await connect(h.page);
     await h.page.getByLabel("Patient's account").fill(patient.address);
-    await h.page.getByLabel("FHIR bundle (JSON)").setInputFiles({
-      name: BUNDLE,
-      mimeType: "application/json",
-      buffer: await readFile(`${FIXTURES}${BUNDLE}`),
-    });
+    await h.page.getByLabel(/^Files: FHIR bundles/).setInputFiles([
+      { name: BUNDLE, mimeType: "application/json", buffer: await readFile(`${FIXTURES}${BUNDLE}`) },
+      { name: "discharge-summary.pdf", mimeType: "application/pdf", buffer: PDF },
+    ]);
     await h.page.getByRole("button", { name: "Encrypt, upload and register" }).click();
     const done = h.page.getByTestId("upload-done");
     await done.waitFor({ timeout: 120_000 }).catch(async (error) => {
@@ -90,10 +91,18 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
 
     const [download] = await Promise.all([
       p.page.waitForEvent("download"),
-      p.page.getByRole("button", { name: "Download the original" }).first().click(),
+      p.page.locator("[data-testid=record]").filter({ hasText: "Body temperature" }).getByRole("button", { name: "Download the original" }).click(),
     ]);
     const original = JSON.parse(await readFile((await download.path())!, "utf8")) as { resourceType: string };
     assert.equal(original.resourceType, "Bundle");
+
+    // The PDF travelled as one record with its name and type inside the encryption.
+    const pdfRecord = p.page.locator("[data-testid=record]").filter({ hasText: "application/pdf" });
+    assert.equal(await pdfRecord.count(), 1);
+    assert.match(await pdfRecord.innerText(), /Document/);
+    const [pdf] = await Promise.all([p.page.waitForEvent("download"), pdfRecord.getByRole("button", { name: "Download the original" }).click()]);
+    assert.equal(pdf.suggestedFilename(), "discharge-summary.pdf");
+    assert.deepEqual(await readFile((await pdf.path())!), PDF);
   });
 
   it("the hospital sees the records it sent and manages its staff", async () => {

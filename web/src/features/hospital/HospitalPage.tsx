@@ -66,7 +66,7 @@ export default function HospitalPage({ address }: { address: Address }) {
   const isHospital = useIsHospital(address);
   const register = useWriteFlow();
   const [patient, setPatient] = useState("");
-  const [file, setFile] = useState<File | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
   const [phase, setPhase] = useState<Phase>({ status: "idle" });
   const [registered, setRegistered] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -84,7 +84,7 @@ export default function HospitalPage({ address }: { address: Address }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!file || !patientValid) return;
+    if (files.length === 0 || !patientValid) return;
     setRegistered(null);
     register.reset();
     const progress: Progress = { total: 0, encrypted: 0, uploaded: 0, bytes: 0 };
@@ -97,8 +97,12 @@ export default function HospitalPage({ address }: { address: Address }) {
       setPhase({ status: "preparing", progress: { ...progress } });
     };
     try {
-      const bundle = await file.arrayBuffer();
-      const prepared = await cryptoCall({ op: "prepare", patient: getAddress(patient), bundle }, onProgress, [bundle]);
+      const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      const prepared = await cryptoCall(
+        { op: "prepare", patient: getAddress(patient), files: read },
+        onProgress,
+        read.map((f) => f.bytes),
+      );
       setPhase({ status: "prepared", prepared });
       await registerAll(prepared);
     } catch (error) {
@@ -109,8 +113,7 @@ export default function HospitalPage({ address }: { address: Address }) {
   function onDrop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
-    const dropped = event.dataTransfer.files[0];
-    if (dropped) setFile(dropped);
+    if (event.dataTransfer.files.length > 0) setFiles([...event.dataTransfer.files]);
   }
 
   if (isHospital.isPending) return <p role="status">{t("hospital.checking")}</p>;
@@ -165,12 +168,16 @@ export default function HospitalPage({ address }: { address: Address }) {
             id={ids.file}
             name="bundle"
             type="file"
-            accept=".json,application/json,application/fhir+json"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            multiple
+            onChange={(e) => setFiles([...(e.target.files ?? [])])}
           />
-          <small>{file ? t("hospital.fileChosen", { name: file.name, size: Math.ceil(file.size / 1024) }) : t("hospital.dropHint")}</small>
+          <small>
+            {files.length > 0
+              ? files.map((f) => t("hospital.fileChosen", { name: f.name, size: Math.ceil(f.size / 1024) })).join(", ")
+              : t("hospital.dropHint")}
+          </small>
         </div>
-        <button type="submit" className="primary" disabled={!file || !patientValid || working || !isHospital.data}>
+        <button type="submit" className="primary" disabled={files.length === 0 || !patientValid || working || !isHospital.data}>
           {t("hospital.upload")}
         </button>
       </form>
