@@ -14,8 +14,11 @@ export type WorkerRequest =
   | { op: "identity"; address: Address; signature: Hex }
   | { op: "forget"; address: Address }
   | { op: "open"; reader: Address; recordId: Hex }
-  /** FHIR bundles (JSON) are split into one record per encounter; any other file (PDF, DICOM, image) is one record. */
-  | { op: "prepare"; patient: Address; files: Array<{ name: string; bytes: ArrayBuffer }> }
+  /**
+   * FHIR bundles (JSON) are split into one record per encounter; any other file (PDF, DICOM, image)
+   * is one record, streamed from the File (a 1 GiB study is never held in memory whole).
+   */
+  | { op: "prepare"; patient: Address; files: File[] }
   /** The patient wraps record keys to a grantee; the page's wallet signs the delivery transactions. */
   | { op: "deliver"; patient: Address; grantee: Address; purpose: PurposeName; recordIds: Hex[] }
   /** A grantee opens a record whose key the patient delivered. */

@@ -15,6 +15,7 @@ import { deriveIdentity, encryptionKeyTypedData, type EncryptionIdentity } from 
 import { binaryRecord, detectMediaType } from "@caduceus/sdk/fhir/binary";
 import { splitBundle } from "@caduceus/sdk/fhir/split";
 import type { RecordDraft } from "@caduceus/sdk/fhir/types";
+import type { ByteSource } from "@caduceus/sdk/crypto/record";
 import { openRecord } from "@caduceus/sdk/records/open";
 import { prepareRecord, type PreparedRecord } from "@caduceus/sdk/records/upload";
 import type { ContentStore } from "@caduceus/sdk/storage/content-store";
@@ -77,6 +78,20 @@ function identityOf(address: Address): EncryptionIdentity {
   const identity = identities.get(address.toLowerCase());
   if (!identity) throw new Error("Your encryption key is locked: unlock it with one signature first.");
   return identity;
+}
+
+/** A File's bytes as they are read (the whole file is never in memory at once). */
+async function* fileChunks(file: Blob): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }
 
 async function collect(body: AsyncIterable<Uint8Array>): Promise<ArrayBuffer> {
@@ -163,22 +178,27 @@ async function handle(
     }
     case "prepare": {
       const { chain, store } = ready();
-      const drafts: RecordDraft[] = [];
+      // Drafts carry their body as a stream: a bundle's records are small, a file is read as it is encrypted.
+      const drafts: Array<{ draft: RecordDraft; body: ByteSource }> = [];
       for (const file of request.files) {
-        const bytes = new Uint8Array(file.bytes);
-        const mediaType = detectMediaType(file.name, bytes.subarray(0, 512));
-        const json = mediaType === "application/json" || /\.json$/i.test(file.name);
-        drafts.push(...(json ? splitBundle(bytes) : [binaryRecord(bytes, mediaType, file.name)]));
+        const head = new Uint8Array(await file.slice(0, 512).arrayBuffer());
+        const mediaType = detectMediaType(file.name, head);
+        if (mediaType === "application/json" || /\.json$/i.test(file.name)) {
+          for (const draft of splitBundle(new Uint8Array(await file.arrayBuffer()))) drafts.push({ draft, body: [draft.bytes] });
+        } else {
+          // binaryRecord checks the media type and name; its bytes stay empty, the body streams from the file.
+          drafts.push({ draft: binaryRecord(new Uint8Array(0), mediaType, file.name), body: fileChunks(file) });
+        }
       }
       progress({ stage: "split", total: drafts.length });
       const prepared: PreparedRecord[] = [];
-      for (const [index, draft] of drafts.entries()) {
+      for (const [index, { draft, body }] of drafts.entries()) {
         prepared.push(
           await prepareRecord({
             chain,
             store: reportingStore(store, index, progress),
             patient: request.patient,
-            body: [draft.bytes],
+            body,
             meta: { mediaType: draft.mediaType, ...(draft.fileName ? { fileName: draft.fileName } : {}) },
             category: draft.category,
           }),

@@ -97,12 +97,8 @@ export default function HospitalPage({ address }: { address: Address }) {
       setPhase({ status: "preparing", progress: { ...progress } });
     };
     try {
-      const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-      const prepared = await cryptoCall(
-        { op: "prepare", patient: getAddress(patient), files: read },
-        onProgress,
-        read.map((f) => f.bytes),
-      );
+      // Files are passed by reference; the worker reads them as it encrypts.
+      const prepared = await cryptoCall({ op: "prepare", patient: getAddress(patient), files }, onProgress);
       setPhase({ status: "prepared", prepared });
       await registerAll(prepared);
     } catch (error) {
