@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { parseDeployment } from "@caduceus/sdk/chain/deployments";
 import { probeRpc } from "../../scripts/stack/chain.js";
@@ -16,13 +16,35 @@ function startOnce(): Promise<{ code: number | null; output: string }> {
   });
 }
 
+/** A Hardhat node on 8545 as a killed `npm start` leaves it: running, its process id next to the log. */
+async function leftoverNode(): Promise<number> {
+  const node = spawn("node_modules/.bin/hardhat", ["node", "--hostname", "127.0.0.1", "--port", "8545"], { stdio: "ignore", detached: true });
+  node.unref();
+  await mkdir(".caduceus", { recursive: true });
+  await writeFile(".caduceus/node.log.pid", String(node.pid));
+  const deadline = Date.now() + 120_000;
+  while ((await probeRpc()) === null) {
+    assert.ok(Date.now() < deadline, "the leftover node did not start");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return node.pid!;
+}
+
 describe("npm start", () => {
   it("brings up the node, deploys everything, seeds records, a grant, emergency contacts and a study, starts the web app, writes the deployments file, and restarts without cleanup", { timeout: 600_000 }, async () => {
     // Every synthetic patient bundle (the others hold hospitals and practitioners) is seeded.
     const patientBundles = (await readdir("../shared/fixtures/fhir")).filter((f) => f.endsWith(".json") && !/Information/.test(f));
+    // The first start finds a node an earlier, killed start left behind, and stops it itself.
+    const leftover = await leftoverNode();
     for (const run of [1, 2]) {
-      const { code, output } = await startOnce();
+      const { code, output } = await startOnce().finally(() => {
+        if (run !== 1) return;
+        try {
+          process.kill(-leftover, "SIGTERM"); // still there only if the start did not stop it (the test fails below)
+        } catch {}
+      });
       assert.equal(code, 0, `run ${run} failed:\n${output}`);
+      if (run === 1) assert.match(output, new RegExp(`stopped the Hardhat node an earlier start left running \\(process ${leftover}\\)`));
       assert.match(output, /Caduceus local stack is up/);
       // The check itself reads everything back (scripts/stack/*.ts verify*); the test holds it to each part.
       const passed = /check passed: (.*)/.exec(output)?.[1] ?? "";
