@@ -3,7 +3,9 @@
  * missing translation fails the type check. `{name}` placeholders are filled by `t(key, { name })`.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { setErrorLocalizer } from "../errors.ts";
 import { en, type MessageKey } from "./en.ts";
+import { zhError } from "./zh-errors.ts";
 import { zh } from "./zh.ts";
 
 export type Lang = "en" | "zh";
@@ -35,6 +37,8 @@ const I18nContext = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
+  // Before the children render, so error messages read in the chosen language.
+  setErrorLocalizer(lang === "zh" ? zhError : undefined);
   const setLang = useCallback((next: Lang) => {
     setLangState(next);
     localStorage.setItem(STORAGE_KEY, next);

@@ -395,5 +395,10 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     assert.match(await error.innerText(), /rejected/i);
     assert.equal(await page.locator("[data-testid=identity] .spinner").count(), 0);
     assert.equal(await create.isEnabled(), true, "the person can try again");
+
+    // The same refusal, read in Chinese.
+    await page.getByLabel("Language").selectOption("zh");
+    await page.getByRole("button", { name: "生成我的加密密钥" }).click();
+    await page.waitForFunction(() => /拒绝了请求/.test(document.querySelector("[data-testid=identity-error]")?.textContent ?? ""));
   });
 });

@@ -18,3 +18,21 @@ describe("dictionaries", () => {
     expect(translate("en", "records.title")).toBe("Your records ({count})");
   });
 });
+
+describe("error messages", () => {
+  it("read in Chinese by code when Chinese is chosen, and keep the library's sentence in English", async () => {
+    const { errorMessage, setErrorLocalizer } = await import("../../src/errors.ts");
+    const { zhError } = await import("../../src/i18n/zh-errors.ts");
+    const error = Object.assign(new Error("The content store at http://x is not reachable."), { code: "STORAGE_UNAVAILABLE" });
+    expect(errorMessage(error)).toBe("The content store at http://x is not reachable.");
+    setErrorLocalizer(zhError);
+    try {
+      expect(errorMessage(error)).toBe("无法连接内容存储服务，请确认它正在运行后重试。");
+      const revert = Object.assign(new Error("The contract rejected the call: Foo(1)."), { code: "REVERT_Foo" });
+      expect(errorMessage(revert)).toMatch(/^合约拒绝了此操作（Foo）/);
+      expect(errorMessage(Object.assign(new Error("odd"), { code: "SOMETHING_NEW" }))).toBe("odd");
+    } finally {
+      setErrorLocalizer(undefined);
+    }
+  });
+});
