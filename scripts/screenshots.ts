@@ -27,7 +27,7 @@ const VIEWPORT = { width: 1280, height: 860 };
 const PAGES: ReadonlyArray<{ route: string; account: number; who: string; prepare?: (page: Page) => Promise<void> }> = [
   { route: "records", account: DEMO.firstPatient, who: "patient 1" },
   { route: "access", account: DEMO.firstPatient, who: "patient 1" },
-  { route: "emergency", account: DEMO.contacts[0], who: "emergency contact 1" },
+  { route: "emergency", account: DEMO.contacts[1], who: "emergency contact 2, with doctor 2's request waiting" },
   {
     route: "doctor",
     account: DEMO.doctors[0],

@@ -87,9 +87,10 @@ try {
   const notes: Record<number, string> = {
     [DEMO.governance]: "admits hospitals, verifies researchers",
     [DEMO.doctors[0]]: "reads patient 1 (TREAT grant, keys delivered)",
+    [DEMO.doctors[1]]: "emergency request for patient 2, 1 of 2 approvals",
     [DEMO.firstPatient]: "care-team policy for doctor 1",
     [DEMO.firstPatient + 1]: "3 emergency contacts, threshold 2",
-    ...Object.fromEntries(DEMO.contacts.map((index) => [index, "of patient 2"])),
+    ...Object.fromEntries(DEMO.contacts.map((index, i) => [index, i === 0 ? "of patient 2; approved doctor 2" : "of patient 2; doctor 2 waits"])),
     [DEMO.researcher]: `verified; study #${scenarios.study.studyId}`,
     ...Object.fromEntries(DEMO.donors.map((index) => [index, `funded study #${scenarios.study.studyId}`])),
   };
@@ -112,7 +113,7 @@ Caduceus local stack is up (ready in ${startSeconds} s).
   hospitals       ${cast.hospitals.map((h) => `${h.name} (${h.staff.length} staff)`).join(", ")}
   patients        ${patients.length}, with ${patients.reduce((n, p) => n + p.records, 0)} encrypted records
   grant           patient 1 → doctor 1 for TREAT, ${scenarios.grant.delivered} record keys delivered
-  emergency       patient 2: ${scenarios.emergency.contacts.length} contacts, threshold ${scenarios.emergency.threshold}
+  emergency       patient 2: ${scenarios.emergency.contacts.length} contacts, threshold ${scenarios.emergency.threshold}; doctor 2's request open with ${scenarios.emergency.approvals} approval
   study           #${scenarios.study.studyId}, ${scenarios.study.percentFunded}% funded
 
 Demo accounts — Hardhat's public development keys: import one into MetaMask (network: ${RPC_URL},
@@ -132,7 +133,7 @@ ${formatTable(
     if (probe.status !== 404) throw new Error(`check: the gateway answered ${probe.status} for a missing block, expected 404`);
     step(
       "check passed: contracts have code, both hospitals are active with their staff, every seeded record is on-chain, " +
-        "the grant is in force with every key delivered, the emergency configuration is in force, the study is partly funded, " +
+        "the grant is in force with every key delivered, the emergency configuration is in force with an open request, the study is partly funded, " +
         "the web app serves the deployment, the gateway answers",
     );
     await stop();

@@ -2,7 +2,8 @@
  * The demo's moving parts, set up through the client library's own workflows after the records are
  * in: a grant (patient 1's policy for the first doctor, the doctor's request, the patient's approval,
  * the record keys delivered), an emergency configuration (patient 2: three contacts, threshold 2)
- * and a partly funded study by the verified researcher. `verifyScenarios` reads all of it back.
+ * with an open request (doctor 2 asks, contact 1 has approved, one more approval opens it) and a
+ * partly funded study by the verified researcher. `verifyScenarios` reads all of it back.
  */
 import { formatEther, parseEther, type Address, type PublicClient } from "viem";
 import { deliverKeys } from "@caduceus/sdk/access/delivery";
@@ -10,8 +11,9 @@ import { policyIdFromLabel, policyTerms, setPolicy } from "@caduceus/sdk/access/
 import { approve, grantOf, requestAccess } from "@caduceus/sdk/access/requests";
 import type { CaduceusChain } from "@caduceus/sdk/chain/client";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
-import { deriveIdentity } from "@caduceus/sdk/crypto/identity";
+import { deriveIdentity, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
 import { readEmergencyConfig, setEmergencyContacts } from "@caduceus/sdk/emergency/contacts";
+import { approveEmergency, requestEmergencyAccess } from "@caduceus/sdk/emergency/requests";
 import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
 import { createStudy, fund, getStudy } from "@caduceus/sdk/research/studies";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
@@ -38,7 +40,7 @@ Reward: ${formatEther(STUDY.reward)} ETH per accepted contribution, at most ${ST
 
 export interface Scenarios {
   grant: { patient: Address; doctor: Address; purpose: "TREAT"; delivered: number };
-  emergency: { patient: Address; contacts: Address[]; threshold: number; wrapped: number };
+  emergency: { patient: Address; contacts: Address[]; threshold: number; wrapped: number; doctor: Address; approvals: number };
   study: { studyId: bigint; researcher: Address; raised: bigint; goal: bigint; percentFunded: number };
 }
 
@@ -56,9 +58,11 @@ export async function seedScenarios(
 
   // Doctors, contacts and the researcher publish their keys, as their first web visit would.
   const withKeys = [...DEMO.doctors, DEMO.secondHospitalDoctor, ...DEMO.contacts, DEMO.researcher];
+  const identities = new Map<number, EncryptionIdentity>();
   for (const index of withKeys) {
     const identity = await deriveIdentity(devAccount(index), deployment.chainId);
     await as(index).publishKeys(identity.x25519.publicKey, identity.xwing.publicKey);
+    identities.set(index, identity);
   }
   log(`published the encryption keys of ${withKeys.length} doctors, contacts and the researcher`);
 
@@ -87,6 +91,17 @@ export async function seedScenarios(
     threshold: 2,
   });
   log(`emergency: patient 2 names 3 contacts, threshold 2; ${emergency.wrapped} record keys wrapped to the emergency key`);
+  // An open request the demo can finish: doctor 2 asks, contact 1 approves; a second approval opens it.
+  const emergencyDoctor = as(DEMO.doctors[1]);
+  await requestEmergencyAccess({ chain: emergencyDoctor, patient: second.address, justification: "UNCONSCIOUS", durationSeconds: 6 * 3600 });
+  await approveEmergency({
+    chain: as(DEMO.contacts[0]),
+    store,
+    keys: identities.get(DEMO.contacts[0])!,
+    patient: second.address,
+    doctor: emergencyDoctor.account,
+  });
+  log(`emergency: doctor 2 asks for patient 2's records (unconscious, 6 h); contact 1 approved, 1 more approval opens them`);
 
   // A study, partly funded by two donors.
   const researcher = as(DEMO.researcher);
@@ -107,7 +122,7 @@ export async function seedScenarios(
 
   return {
     grant: { patient: first.address, doctor: doctor.account, purpose: "TREAT", delivered: recordIds.length },
-    emergency: { patient: second.address, contacts, threshold: 2, wrapped: emergency.wrapped },
+    emergency: { patient: second.address, contacts, threshold: 2, wrapped: emergency.wrapped, doctor: emergencyDoctor.account, approvals: 1 },
     study: { studyId, researcher: researcher.account, raised, goal: study.goal, percentFunded: study.percentFunded },
   };
 }
@@ -134,6 +149,10 @@ export async function verifyScenarios(deployment: Deployment, client: PublicClie
   }
   const overview = await query.emergency(emergency.patient);
   if (overview.current?.version !== config.version) throw new Error("check: the emergency configuration is not in force yet");
+  const open = overview.requests.find((r) => r.doctor === emergency.doctor);
+  if (open?.status !== "Open" || open.approvals !== emergency.approvals) {
+    throw new Error(`check: doctor 2's emergency request is ${open?.status ?? "missing"} with ${open?.approvals ?? 0} approvals, expected Open with ${emergency.approvals}`);
+  }
 
   const { study } = seeded;
   const onChain = await getStudy(reader, study.studyId);

@@ -52,7 +52,7 @@ describe("npm start", () => {
         "both hospitals are active with their staff",
         "every seeded record is on-chain",
         "the grant is in force with every key delivered",
-        "the emergency configuration is in force",
+        "the emergency configuration is in force with an open request",
         "the study is partly funded",
         "the web app serves the deployment",
         "the gateway answers",
@@ -63,7 +63,7 @@ describe("npm start", () => {
       assert.match(output, /web app\s+http:\/\/127\.0\.0\.1:\d+\//);
       const grant = /grant\s+patient 1 → doctor 1 for TREAT, (\d+) record keys delivered/.exec(output);
       assert.ok(grant && Number(grant[1]) > 0, `no grant summary in:\n${output}`);
-      assert.match(output, /emergency\s+patient 2: 3 contacts, threshold 2/);
+      assert.match(output, /emergency\s+patient 2: 3 contacts, threshold 2; doctor 2's request open with 1 approval/);
       const funded = /study\s+#1, (\d+)% funded/.exec(output);
       assert.ok(funded && Number(funded[1]) > 0 && Number(funded[1]) < 100, "the study is partly funded");
       // The demo accounts table: every role with its address and local test key.
