@@ -1,19 +1,22 @@
 /** A patient's records from the query layer, each opened (fetched, verified, decrypted) in the crypto worker. */
 import { useQueries, useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
-import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
-import type { PatientRecord } from "@caduceus/sdk/query/types";
+import type { PatientRecord, QueryBackend } from "@caduceus/sdk/query/types";
 import { useDeployment } from "../../chain/public-client.ts";
+import { queryBackendFor } from "../../chain/query-backend.ts";
 import { cryptoCall } from "../../crypto/client.ts";
 import type { OpenedPlaintext } from "../../crypto/protocol.ts";
 
-let backend: { key: string; query: RpcQueryBackend } | undefined;
+let backend: { key: string; query: QueryBackend } | undefined;
 
-/** One query backend per deployment: the embedded RPC reader (a subgraph backend can replace it here). */
-export function useQueryBackend(): RpcQueryBackend {
+/**
+ * One query backend per deployment: the subgraph when the deployments file names one
+ * (`services.subgraph`), otherwise the embedded reader over the node's logs.
+ */
+export function useQueryBackend(): QueryBackend {
   const { deployment, publicClient } = useDeployment();
-  const key = `${deployment.chainId}:${deployment.contracts.recordRegistry.address}`;
-  if (backend?.key !== key) backend = { key, query: new RpcQueryBackend(deployment, publicClient) };
+  const key = `${deployment.chainId}:${deployment.contracts.recordRegistry.address}:${deployment.services.subgraph ?? "rpc"}`;
+  if (backend?.key !== key) backend = { key, query: queryBackendFor(deployment, publicClient) };
   return backend.query;
 }
 
