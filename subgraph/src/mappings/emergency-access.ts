@@ -127,47 +127,38 @@ export function handleEmergencyRequested(event: EmergencyRequested): void {
   entry.save();
 }
 
-export function handleEmergencyApproved(event: EmergencyApproved): void {
-  const params = event.params;
-  const id = requestId(params.patient, params.doctor, params.round);
+/** Counts a contact's vote on its request and records it (saved by the caller). */
+function vote(event: ethereum.Event, patient: Address, doctor: Address, round: BigInt, contact: Address, approved: boolean): EmergencyVote {
+  const id = requestId(patient, doctor, round);
   const request = EmergencyRequest.load(id);
   if (request != null) {
-    request.approvals = request.approvals + 1;
+    if (approved) request.approvals = request.approvals + 1;
+    else request.rejections = request.rejections + 1;
     request.save();
   }
-  ensureAccount(params.contact);
-  const vote = new EmergencyVote(eventId(event));
-  vote.request = id;
-  vote.patient = params.patient;
-  vote.doctor = params.doctor;
-  vote.contact = params.contact;
-  vote.approved = true;
-  vote.share = params.share;
-  vote.blockNumber = event.block.number;
-  vote.blockTimestamp = event.block.timestamp;
-  vote.transactionHash = event.transaction.hash;
-  vote.save();
+  ensureAccount(contact);
+  const entry = new EmergencyVote(eventId(event));
+  entry.request = id;
+  entry.patient = patient;
+  entry.doctor = doctor;
+  entry.contact = contact;
+  entry.approved = approved;
+  entry.blockNumber = event.block.number;
+  entry.blockTimestamp = event.block.timestamp;
+  entry.transactionHash = event.transaction.hash;
+  return entry;
+}
+
+export function handleEmergencyApproved(event: EmergencyApproved): void {
+  const params = event.params;
+  const entry = vote(event, params.patient, params.doctor, params.round, params.contact, true);
+  entry.share = params.share;
+  entry.save();
 }
 
 export function handleEmergencyRejected(event: EmergencyRejected): void {
   const params = event.params;
-  const id = requestId(params.patient, params.doctor, params.round);
-  const request = EmergencyRequest.load(id);
-  if (request != null) {
-    request.rejections = request.rejections + 1;
-    request.save();
-  }
-  ensureAccount(params.contact);
-  const vote = new EmergencyVote(eventId(event));
-  vote.request = id;
-  vote.patient = params.patient;
-  vote.doctor = params.doctor;
-  vote.contact = params.contact;
-  vote.approved = false;
-  vote.blockNumber = event.block.number;
-  vote.blockTimestamp = event.block.timestamp;
-  vote.transactionHash = event.transaction.hash;
-  vote.save();
+  vote(event, params.patient, params.doctor, params.round, params.contact, false).save();
 }
 
 export function handleEmergencyGranted(event: EmergencyGranted): void {

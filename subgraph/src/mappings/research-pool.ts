@@ -1,5 +1,5 @@
 // ResearchPool: studies, their funding, refunds and withdrawal, and patients' paid data contributions.
-import { Address, BigInt, Bytes } from "@graphprotocol/graph-ts";
+import { Address, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 import {
   Contributed,
   DataAccepted,
@@ -25,6 +25,20 @@ import {
   StudyFunder,
 } from "../../generated/schema";
 import { ensureAccount, ensurePatient, eventId, uint256Id } from "../helpers";
+
+/** The history entry of a data contribution (saved by the caller after setting kind-specific fields). */
+function dataEvent(event: ethereum.Event, study: Bytes, patient: Address, record: Bytes, kind: string): DataContributionEvent {
+  const entry = new DataContributionEvent(eventId(event));
+  entry.contribution = study.concat(patient);
+  entry.study = study;
+  entry.patient = patient;
+  entry.record = record;
+  entry.kind = kind;
+  entry.blockNumber = event.block.number;
+  entry.blockTimestamp = event.block.timestamp;
+  entry.transactionHash = event.transaction.hash;
+  return entry;
+}
 
 function funderOf(study: Bytes, contributor: Address): StudyFunder {
   const id = study.concat(contributor);
@@ -173,16 +187,7 @@ export function handleDataSubmitted(event: DataSubmitted): void {
   contribution.submittedAtLogIndex = event.logIndex.toI32();
   contribution.save();
 
-  const entry = new DataContributionEvent(eventId(event));
-  entry.contribution = id;
-  entry.study = study;
-  entry.patient = params.patient;
-  entry.record = params.recordId;
-  entry.kind = "SUBMITTED";
-  entry.blockNumber = event.block.number;
-  entry.blockTimestamp = event.block.timestamp;
-  entry.transactionHash = event.transaction.hash;
-  entry.save();
+  dataEvent(event, study, params.patient, params.recordId, "SUBMITTED").save();
 }
 
 export function handleDataAccepted(event: DataAccepted): void {
@@ -199,16 +204,8 @@ export function handleDataAccepted(event: DataAccepted): void {
     contribution.reward = params.reward;
     contribution.save();
   }
-  const entry = new DataContributionEvent(eventId(event));
-  entry.contribution = study.concat(params.patient);
-  entry.study = study;
-  entry.patient = params.patient;
-  entry.record = params.recordId;
-  entry.kind = "ACCEPTED";
+  const entry = dataEvent(event, study, params.patient, params.recordId, "ACCEPTED");
   entry.reward = params.reward;
-  entry.blockNumber = event.block.number;
-  entry.blockTimestamp = event.block.timestamp;
-  entry.transactionHash = event.transaction.hash;
   entry.save();
 }
 
@@ -221,16 +218,8 @@ export function handleDataRejected(event: DataRejected): void {
     contribution.rejectReason = params.reason;
     contribution.save();
   }
-  const entry = new DataContributionEvent(eventId(event));
-  entry.contribution = study.concat(params.patient);
-  entry.study = study;
-  entry.patient = params.patient;
-  entry.record = params.recordId;
-  entry.kind = "REJECTED";
+  const entry = dataEvent(event, study, params.patient, params.recordId, "REJECTED");
   entry.reason = params.reason;
-  entry.blockNumber = event.block.number;
-  entry.blockTimestamp = event.block.timestamp;
-  entry.transactionHash = event.transaction.hash;
   entry.save();
 }
 
