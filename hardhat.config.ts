@@ -47,6 +47,18 @@ export default defineConfig({
       url: configVariable("BASE_SEPOLIA_RPC_URL"),
       accounts: [configVariable("BASE_SEPOLIA_PRIVATE_KEY")],
     },
+    // A member hospital's node on the consortium's Besu QBFT chain (docs/deploy.md, section 3).
+    besu: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("BESU_RPC_URL"),
+      accounts: [configVariable("BESU_DEPLOYER_KEY")],
+    },
+  },
+  // Sourcify and Blockscout need no key; Etherscan's v2 key (one for Sepolia and Base Sepolia) is
+  // read from the keystore only when a verification actually goes to Etherscan.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
   test: {
     solidity: { fuzz: { runs: 256 } },
