@@ -35,6 +35,15 @@ export default defineConfig({
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1", hardfork: EVM_VERSION },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // `npm start`'s node (`hardhat --network stack node`). Its clock starts a week back so the demo
+    // seed can lay history out over days (a study funded in steps) and then catch up with the
+    // present (scripts/stack/scenarios.ts).
+    stack: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: EVM_VERSION,
+      initialDate: new Date(Date.now() - 7 * 24 * 3600 * 1000),
+    },
     sepolia: {
       type: "http",
       chainType: "l1",

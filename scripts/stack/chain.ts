@@ -55,7 +55,7 @@ export async function startHardhatNode(logFile: string): Promise<{ process: Chil
   }
   const log = createWriteStream(logFile);
   // Its own process group, so stopping the stack stops every process the node started.
-  const child = spawn("node_modules/.bin/hardhat", ["node", "--hostname", CHAIN_HOST, "--port", String(CHAIN_PORT)], {
+  const child = spawn("node_modules/.bin/hardhat", ["--network", "stack", "node", "--hostname", CHAIN_HOST, "--port", String(CHAIN_PORT)], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -73,6 +73,18 @@ export async function startHardhatNode(logFile: string): Promise<{ process: Chil
   }
   const client = createPublicClient({ chain: hardhat, transport: http(RPC_URL) }) as PublicClient;
   return { process: child, client };
+}
+
+/**
+ * Mines a block at `timestamp` (seconds) if the node's clock is behind it; later blocks follow on
+ * from there. The stack's chain starts in the past (`stack` in hardhat.config.ts), so the seed moves
+ * it forward in steps to give the demo a history, and finally to the present.
+ */
+export async function mineAt(client: PublicClient, timestamp: number): Promise<void> {
+  if (timestamp <= Number((await client.getBlock()).timestamp)) return;
+  const rpc = client.request as (args: { method: string; params: unknown[] }) => Promise<unknown>;
+  await rpc({ method: "evm_setNextBlockTimestamp", params: [timestamp] });
+  await rpc({ method: "evm_mine", params: [] });
 }
 
 /** Stops a process started by `startHardhatNode` together with its process group. */

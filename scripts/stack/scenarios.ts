@@ -3,7 +3,8 @@
  * in: a grant (patient 1's policy for the first doctor, the doctor's request, the patient's approval,
  * the record keys delivered), an emergency configuration (patient 2: three contacts, threshold 2)
  * with an open request (doctor 2 asks, contact 1 has approved, one more approval opens it) and a
- * partly funded study by the verified researcher. `verifyScenarios` reads all of it back.
+ * study by the verified researcher, partly funded in two steps over the past week (set up first,
+ * while the node's clock is still behind). `verifyScenarios` reads all of it back.
  */
 import { formatEther, parseEther, type Address, type PublicClient } from "viem";
 import { deliverKeys } from "@caduceus/sdk/access/delivery";
@@ -18,6 +19,7 @@ import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
 import { createStudy, fund, getStudy } from "@caduceus/sdk/research/studies";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
 import { DEMO, demoChain, devAccount } from "./accounts.js";
+import { mineAt } from "./chain.js";
 import type { SeededPatient } from "./seed.js";
 
 const DAY = 24 * 3600;
@@ -28,7 +30,10 @@ const STUDY = {
   reward: parseEther("0.05"),
   maxContributions: 10,
   categories: ["Visit", "Immunization"],
-  donations: [parseEther("0.6"), parseEther("0.3")],
+  donations: [
+    { amount: parseEther("0.6"), afterDays: 2 },
+    { amount: parseEther("0.3"), afterDays: 5 },
+  ],
 };
 const PROTOCOL = `# Seasonal influenza vaccination and respiratory visits (demo study)
 
@@ -52,9 +57,32 @@ export async function seedScenarios(
 ): Promise<Scenarios> {
   const as = (index: number) => demoChain(deployment, client, devAccount(index));
   const store = new GatewayContentStore({ url: deployment.services.gateway });
-  const now = Number((await client.getBlock()).timestamp);
+  const opened = Number((await client.getBlock()).timestamp);
   const [first, second] = patients;
   if (!first || !second) throw new Error("the demo scenarios need at least two seeded patients");
+
+  // A study, funded in two steps over the past week (the chain's clock starts a week back, see
+  // `mineAt`); then the clock catches up with the present for everything else.
+  const researcher = as(DEMO.researcher);
+  const { studyId } = await createStudy({
+    chain: researcher,
+    store,
+    protocol: [new TextEncoder().encode(PROTOCOL)],
+    goal: STUDY.goal,
+    deadline: opened + 60 * DAY,
+    reward: STUDY.reward,
+    maxContributions: STUDY.maxContributions,
+    categories: STUDY.categories,
+  });
+  let raised = 0n;
+  for (const [i, { amount, afterDays }] of STUDY.donations.entries()) {
+    await mineAt(client, opened + afterDays * DAY);
+    ({ raised } = await fund(as(DEMO.donors[i]!), studyId, amount));
+  }
+  const study = await getStudy(researcher, studyId);
+  log(`study ${studyId}: goal ${formatEther(study.goal)} ETH, raised ${formatEther(raised)} ETH (${study.percentFunded}%) from 2 donors over ${STUDY.donations.at(-1)!.afterDays} days`);
+  await mineAt(client, Math.floor(Date.now() / 1000));
+  const now = Number((await client.getBlock()).timestamp);
 
   // Doctors, contacts and the researcher publish their keys, as their first web visit would.
   const withKeys = [...DEMO.doctors, DEMO.secondHospitalDoctor, ...DEMO.contacts, DEMO.researcher];
@@ -102,23 +130,6 @@ export async function seedScenarios(
     doctor: emergencyDoctor.account,
   });
   log(`emergency: doctor 2 asks for patient 2's records (unconscious, 6 h); contact 1 approved, 1 more approval opens them`);
-
-  // A study, partly funded by two donors.
-  const researcher = as(DEMO.researcher);
-  const { studyId } = await createStudy({
-    chain: researcher,
-    store,
-    protocol: [new TextEncoder().encode(PROTOCOL)],
-    goal: STUDY.goal,
-    deadline: now + 60 * DAY,
-    reward: STUDY.reward,
-    maxContributions: STUDY.maxContributions,
-    categories: STUDY.categories,
-  });
-  let raised = 0n;
-  for (const [i, amount] of STUDY.donations.entries()) ({ raised } = await fund(as(DEMO.donors[i]!), studyId, amount));
-  const study = await getStudy(researcher, studyId);
-  log(`study ${studyId}: goal ${formatEther(study.goal)} ETH, raised ${formatEther(raised)} ETH (${study.percentFunded}%) from 2 donors`);
 
   return {
     grant: { patient: first.address, doctor: doctor.account, purpose: "TREAT", delivered: recordIds.length },
