@@ -3,6 +3,7 @@
  * `ReadableStream` (where async-iterable), `Blob.stream()` and generators all qualify, and every
  * helper here holds a bounded number of bytes whatever the stream's length.
  */
+import { concatBytes } from "./bytes.ts";
 
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -158,16 +159,6 @@ export function toReadableStream(source: ByteSource): ReadableStream<Uint8Array>
 /** Drains a stream into one array (for small records and tests; defeats constant memory on purpose). */
 export async function collectBytes(source: ByteSource): Promise<Uint8Array<ArrayBuffer>> {
   const parts: Uint8Array[] = [];
-  let length = 0;
-  for await (const part of source) {
-    parts.push(part);
-    length += part.length;
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  for await (const part of source) parts.push(part);
+  return concatBytes(...parts);
 }

@@ -340,21 +340,7 @@ export class GraphQLQueryBackend implements QueryBackend {
   }
 
   async accessLog(patient: Address, page?: PageRequest): Promise<Page<LogEntry>> {
-    type EventRow = Ev & {
-      kind: "REQUESTED" | "DECIDED" | "REVOKED" | "SHARED" | "KEY_DELIVERED";
-      grantee: Id;
-      purpose: number;
-      policyId: Hex | null;
-      outcome: string | null;
-      denyReason: string | null;
-      expiresAt: string | null;
-      approved: boolean | null;
-      revokedBy: Id | null;
-      sharer: Id | null;
-      record: Id | null;
-      deliverer: Id | null;
-      copyCid: Hex | null;
-    };
+    type EventRow = Ev & AccessRow & { kind: "REQUESTED" | "DECIDED" | "REVOKED" | "SHARED" | "KEY_DELIVERED" };
     type VersionRow = Ev & {
       policy: { policyId: Hex };
       version: number;

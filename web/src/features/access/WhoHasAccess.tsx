@@ -1,42 +1,21 @@
 /** Who may read the patient's records and why: policies in force, grants made under them, and revoking both. */
-import { useQueryClient } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { revokePolicy } from "@caduceus/sdk/access/policies";
 import { approve, deny, revoke } from "@caduceus/sdk/access/requests";
 import { ALL_CATEGORIES, Rights } from "@caduceus/sdk/chain/access";
 import { recordCategoryName } from "@caduceus/sdk/fhir/categories";
-import type { CaduceusChain } from "@caduceus/sdk/chain/client";
 import type { GrantSummary, PolicyView } from "@caduceus/sdk/query/types";
 import { errorMessage } from "../../errors.ts";
 import { categoryKey, type MessageKey } from "../../i18n/en.ts";
 import { useI18n, type Translate } from "../../i18n/i18n.tsx";
-import { TxStatus } from "../../tx/TxStatus.tsx";
-import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { IdentityCard } from "../../identity/IdentityCard.tsx";
+import { WriteButton } from "../../tx/WriteButton.tsx";
 import { DeliverKeys } from "./DeliverKeys.tsx";
 import { useGrantsAndPolicies } from "./useAccess.ts";
 import { formatTime, purposeWords, roleOf, roleWords, shortAddress } from "./words.ts";
 
-function RevokeButton({ label, action, testId }: { label: string; action: (chain: CaduceusChain) => Promise<unknown>; testId: string }) {
-  const queryClient = useQueryClient();
-  const write = useWriteFlow();
-  return (
-    <div className="revoke">
-      <button
-        type="button"
-        disabled={write.busy}
-        data-testid={testId}
-        onClick={async () => {
-          const result = await write.run(action);
-          if (result.ok) await queryClient.invalidateQueries({ queryKey: ["access"] });
-        }}
-      >
-        {label}
-      </button>
-      <TxStatus state={write.state} />
-    </div>
-  );
-}
+/** What a revoke, approve or deny changes: the access page's queries. */
+const ACCESS = ["access"] as const;
 
 function whoWords(t: Translate, policy: PolicyView): string {
   const role = roleOf(policy.terms.role);
@@ -68,7 +47,7 @@ function PolicyRow({ policy }: { policy: PolicyView }) {
         <li>{terms.autoApprove ? t("access.autoApprove") : t("access.manualApprove")}</li>
       </ul>
       {policy.active ? (
-        <RevokeButton label={t("access.revokePolicy")} testId="revoke-policy" action={(chain) => revokePolicy(chain, policy.policyId)} />
+        <WriteButton label={t("access.revokePolicy")} testId="revoke-policy" refresh={ACCESS} action={(chain) => revokePolicy(chain, policy.policyId)} />
       ) : (
         <p className="note">{t("access.revoked")}</p>
       )}
@@ -99,14 +78,14 @@ function GrantRow({ patient, grant, policy }: { patient: Address; grant: GrantSu
       <td>
         {grant.status === "Pending" && (
           <div className="revoke">
-            <RevokeButton label={t("access.approve")} testId="approve-request" action={(chain) => approve(chain, grant.grantee, grant.purpose)} />
-            <RevokeButton label={t("access.deny")} testId="deny-request" action={(chain) => deny(chain, grant.grantee, grant.purpose)} />
+            <WriteButton refresh={ACCESS} label={t("access.approve")} testId="approve-request" action={(chain) => approve(chain, grant.grantee, grant.purpose)} />
+            <WriteButton refresh={ACCESS} label={t("access.deny")} testId="deny-request" action={(chain) => deny(chain, grant.grantee, grant.purpose)} />
           </div>
         )}
         {grant.status === "Active" && (
           <>
             {policy && <DeliverKeys patient={patient} grant={grant} policy={policy} />}
-            <RevokeButton label={t("access.revokeGrant")} testId="revoke-grant" action={(chain) => revoke(chain, patient, grant.grantee, grant.purpose)} />
+            <WriteButton refresh={ACCESS} label={t("access.revokeGrant")} testId="revoke-grant" action={(chain) => revoke(chain, patient, grant.grantee, grant.purpose)} />
           </>
         )}
       </td>

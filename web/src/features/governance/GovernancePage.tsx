@@ -15,7 +15,7 @@ import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { formatTime, roleWords } from "../access/words.ts";
 import { GOVERNANCE_KEY, useHospitals, useIsGovernance, useRoleHolders, VERIFIED_ROLES } from "./useGovernance.ts";
-import { WriteButton } from "./WriteButton.tsx";
+import { WriteButton } from "../../tx/WriteButton.tsx";
 
 const REFRESH = [GOVERNANCE_KEY];
 

@@ -7,28 +7,8 @@ import { errorMessage } from "../../errors.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
+import { WriteButton } from "../../tx/WriteButton.tsx";
 import { useQueryBackend } from "../patient/useRecords.ts";
-
-function RemoveButton({ account }: { account: Address }) {
-  const { t } = useI18n();
-  const queryClient = useQueryClient();
-  const write = useWriteFlow();
-  return (
-    <div className="revoke">
-      <button
-        type="button"
-        disabled={write.busy}
-        onClick={async () => {
-          const result = await write.run((chain) => chain.write(chain.consortium, "removeStaff", [account]));
-          if (result.ok) await queryClient.invalidateQueries({ queryKey: ["staff"] });
-        }}
-      >
-        {t("staff.remove")}
-      </button>
-      <TxStatus state={write.state} />
-    </div>
-  );
-}
 
 export function Staff({ hospital }: { hospital: Address }) {
   const { t } = useI18n();
@@ -67,7 +47,7 @@ export function Staff({ hospital }: { hospital: Address }) {
           {staff.data.staff.map(({ account }) => (
             <li key={account} className="policy" data-testid="staff-member">
               <code>{account}</code>
-              <RemoveButton account={account} />
+              <WriteButton label={t("staff.remove")} refresh={["staff"]} action={(chain) => chain.write(chain.consortium, "removeStaff", [account])} />
             </li>
           ))}
         </ul>

@@ -5,7 +5,7 @@ import { claimReward } from "@caduceus/sdk/research/participation";
 import { errorMessage } from "../../errors.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { formatTime } from "../access/words.ts";
-import { WriteButton } from "../governance/WriteButton.tsx";
+import { WriteButton } from "../../tx/WriteButton.tsx";
 import { RESEARCH_KEY, useMyContributions, useStudies, useToken } from "./useResearch.ts";
 import { amountWords, dataStatusWords, rejectReasonWords } from "./words.ts";
 

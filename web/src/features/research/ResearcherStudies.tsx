@@ -14,7 +14,7 @@ import { errorMessage } from "../../errors.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { IdentityCard } from "../../identity/IdentityCard.tsx";
 import { formatTime, shortAddress } from "../access/words.ts";
-import { WriteButton } from "../governance/WriteButton.tsx";
+import { WriteButton } from "../../tx/WriteButton.tsx";
 import { ContributionCopy } from "./ContributionCopy.tsx";
 import { CreateStudyForm } from "./CreateStudyForm.tsx";
 import { FundingHistory } from "./FundingHistory.tsx";

@@ -15,7 +15,7 @@ import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { useGrantsAndPolicies } from "../access/useAccess.ts";
 import { useReadChain } from "../governance/useConsortium.ts";
-import { WriteButton } from "../governance/WriteButton.tsx";
+import { WriteButton } from "../../tx/WriteButton.tsx";
 import { Contribute } from "./Contribute.tsx";
 import { StudyCard } from "./StudyCard.tsx";
 import { RESEARCH_KEY, useDonation, useStudies, useToken } from "./useResearch.ts";

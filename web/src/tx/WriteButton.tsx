@@ -1,11 +1,11 @@
 /**
  * One button, one tracked write (simulate → sign → receipt, with TxStatus), then the named queries
- * refresh. Used by the research, emergency and governance pages for their single-click actions.
+ * refresh. Every page's single-click actions use it.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import type { CaduceusChain } from "@caduceus/sdk/chain/client";
-import { TxStatus } from "../../tx/TxStatus.tsx";
-import { useWriteFlow } from "../../tx/useWriteFlow.ts";
+import { TxStatus } from "./TxStatus.tsx";
+import { useWriteFlow } from "./useWriteFlow.ts";
 
 export interface WriteButtonProps {
   label: string;
