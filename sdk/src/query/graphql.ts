@@ -122,6 +122,9 @@ export const DOCUMENTS = {
   studiesByIds: `query StudiesByIds($ids: [BigInt!]!) {
   studies(where: { studyId_in: $ids }, orderBy: studyId, orderDirection: desc, first: 1000) { ${STUDY_FIELDS} }
 }`,
+  fundingTokens: `query FundingTokens {
+  fundingTokens(where: { allowed: true }, orderBy: id, orderDirection: asc, first: 1000) { id }
+}`,
   hospitalStaff: `query HospitalStaff($hospital: ID!) {
   hospital(id: $hospital) {
     hospitalId name suspended admittedAt
@@ -533,6 +536,11 @@ export class GraphQLQueryBackend implements QueryBackend {
     return foldContributions(
       await this.query<ContributionHistory>(DOCUMENTS.contributions, { patient: lower(patient) }),
     );
+  }
+
+  async fundingTokens(): Promise<Address[]> {
+    const { fundingTokens } = await this.query<{ fundingTokens: Id[] }>(DOCUMENTS.fundingTokens, {});
+    return fundingTokens.map((t) => getAddress(t.id));
   }
 
   async hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined> {

@@ -160,6 +160,25 @@ export class RpcQueryBackend implements QueryBackend {
     return result;
   }
 
+  async fundingTokens(): Promise<Address[]> {
+    const head = await this.head();
+    const logs = await this.logs.all({
+      address: this.address("researchPool"),
+      topics: [TOKEN_ALLOWED],
+      fromBlock: this.fromBlock("researchPool"),
+      toBlock: head.number,
+    });
+    const allowed = new Map<Address, boolean>();
+    for (const log of logs) {
+      const { args } = decodeEventLog({ abi: researchPoolAbi, eventName: "TokenAllowed", data: log.data, topics: log.topics });
+      allowed.set(args.token, args.allowed);
+    }
+    return [...allowed]
+      .filter(([, ok]) => ok)
+      .map(([token]) => token)
+      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  }
+
   async hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined> {
     const head = await this.head();
     const logs = await this.logs.all({
@@ -407,6 +426,7 @@ function topicOf(abi: readonly { type: string; name?: string }[], name: string):
 }
 
 const RECORD_REGISTERED = topicOf(recordRegistryAbi, "RecordRegistered");
+const TOKEN_ALLOWED = topicOf(researchPoolAbi, "TokenAllowed");
 const CONSENT_LOG_TOPICS = [
   "PolicySet",
   "PolicyRevoked",

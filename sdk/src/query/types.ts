@@ -283,6 +283,8 @@ export interface QueryBackend {
   contributions(patient: Address): Promise<DataContribution[]>;
   /** A hospital and its current staff; undefined if never admitted. */
   hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined>;
+  /** The ERC-20s governance allows new studies to raise (ETH always may, so it is not listed), by address. */
+  fundingTokens(): Promise<Address[]>;
   /** Everything a patient's home screen shows. */
   dashboard(patient: Address, options?: DashboardOptions): Promise<Dashboard>;
 }

@@ -339,6 +339,7 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
     ],
   }),
   Studies: () => ({ studies: [STUDY] }),
+  FundingTokens: () => ({ fundingTokens: [{ id: "0x1000000000000000000000000000000000000001" }, { id: "0xc00000000000000000000000000000000000000c" }] }),
 };
 
 /** A quarter-funded ETH study past its deadline. */
@@ -574,6 +575,13 @@ describe("GraphQLQueryBackend mapping (recorded responses)", () => {
       items.map((s) => [s.studyId, s.status, s.fundedPercent, s.funders, s.withdrawn]),
       [[2n, "Failed", 25, 1, 0n]],
     );
+  });
+
+  it("lists the allowed funding tokens as checksummed addresses", async () => {
+    assert.deepEqual(await q.fundingTokens(), [
+      getAddress("0x1000000000000000000000000000000000000001"),
+      getAddress("0xc00000000000000000000000000000000000000c"),
+    ]);
   });
 
   it("turns GraphQL errors into SUBGRAPH_UNAVAILABLE", async () => {

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { parseEther, zeroAddress, type Address, type Hex } from "viem";
+import { getAddress, parseEther, zeroAddress, type Address, type Hex } from "viem";
 import { policyIdFromLabel, policyTerms, requestAccess, revoke, setPolicy } from "../../src/access/index.ts";
 import { emergencyAccessAbi } from "../../src/chain/abis.ts";
 import type { CaduceusChain } from "../../src/chain/client.ts";
@@ -115,7 +115,17 @@ async function scenario(): Promise<void> {
   await researchWrite(as.patient, "submitData", [1n, did.amendment]);
   await acceptContribution(as.researcher, 1n, patient);
   await claimReward(as.patient, 1n);
+
+  // Funding tokens: three allowed, the middle one disallowed again (addresses out of order).
+  for (const token of [TOKENS.c, TOKENS.a, TOKENS.b]) await researchWrite(as.governance, "setTokenAllowed", [token, true]);
+  await researchWrite(as.governance, "setTokenAllowed", [TOKENS.b, false]);
 }
+
+const TOKENS = {
+  a: getAddress("0x1000000000000000000000000000000000000001"),
+  b: getAddress("0x2000000000000000000000000000000000000002"),
+  c: getAddress("0xc00000000000000000000000000000000000000c"),
+};
 
 before(async () => {
   lc = await startLocalChain();
@@ -358,6 +368,12 @@ describe("RpcQueryBackend", () => {
         [1, "Test Hospital", false, [addr.doctor]],
       );
       assert.equal(await q.hospitalStaff(addr.stranger), undefined);
+    });
+  });
+
+  describe("fundingTokens", () => {
+    it("lists the ERC-20s allowed now, by address, without the one disallowed again", async () => {
+      assert.deepEqual(await q.fundingTokens(), [TOKENS.a, TOKENS.c]);
     });
   });
 
