@@ -10,8 +10,10 @@ import { fileURLToPath } from "node:url";
 import {
   createPublicClient,
   createWalletClient,
+  erc20Abi,
   http,
   keccak256,
+  parseAbi,
   toBytes,
   type Abi,
   type Address,
@@ -26,6 +28,8 @@ import type { Deployment } from "../../src/chain/deployments.ts";
 import { DEFAULT_ROLE_PURPOSES, Role } from "../../src/chain/roles.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/** contracts/mocks/MockERC20.sol: an ERC-20 anyone can mint (deploy it with `deploy("mocks/MockERC20", [name, symbol])`). */
+export const mockErc20Abi = [...erc20Abi, ...parseAbi(["function mint(address to, uint256 amount)"])] as const;
 /** Hardhat's public development mnemonic: its accounts are funded on every Hardhat node. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 
@@ -41,6 +45,8 @@ export interface LocalChain {
   privateKeys: Record<keyof LocalChain["accounts"], Hex>;
   /** A CaduceusChain acting as `account`. */
   as(account: PrivateKeyAccount): CaduceusChain;
+  /** Deploys a compiled contract (path under contracts/, e.g. "mocks/MockERC20") as governance. */
+  deploy(name: string, args: unknown[]): Promise<Address>;
   stop(): Promise<void>;
 }
 
@@ -56,7 +62,7 @@ function freePort(): Promise<number> {
 }
 
 async function artifact(name: string): Promise<{ abi: Abi; bytecode: Hex }> {
-  const file = `${REPO_ROOT}artifacts/contracts/${name}.sol/${name}.json`;
+  const file = `${REPO_ROOT}artifacts/contracts/${name}.sol/${name.split("/").at(-1)}.json`;
   try {
     return JSON.parse(await readFile(file, "utf8"));
   } catch (cause) {
@@ -163,6 +169,7 @@ export async function startLocalChain(): Promise<LocalChain> {
     accounts,
     privateKeys,
     as: (account) => new CaduceusChain(deployment, publicClient, wallet(account) as SignerClient),
+    deploy,
     stop: async () => {
       if (node.exitCode !== null) return;
       const exited = new Promise((r) => node.once("exit", r));

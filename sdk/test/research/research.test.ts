@@ -12,9 +12,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { erc20Abi, parseEther, type Abi, type Address, type Hex } from "viem";
+import { erc20Abi, parseEther, type Address, type Hex } from "viem";
 import type { CaduceusChain } from "../../src/chain/client.ts";
-import { REPO_ROOT } from "../helpers/local-chain.ts";
 import { assertNothingOnChain } from "../helpers/privacy.ts";
 import { collectBytes } from "../../src/crypto/byte-source.ts";
 import { deriveIdentity, type EncryptionIdentity } from "../../src/crypto/identity.ts";
@@ -46,7 +45,7 @@ import {
 } from "../../src/research/index.ts";
 import { GatewayContentStore } from "../../src/storage/gateway-client.ts";
 import { startGateway, type RunningGateway } from "../../src/storage/node/gateway-server.ts";
-import { startLocalChain, type LocalChain } from "../helpers/local-chain.ts";
+import { mockErc20Abi, startLocalChain, type LocalChain } from "../helpers/local-chain.ts";
 
 const FIXTURES = new URL("../../../../shared/fixtures/fhir/", import.meta.url);
 const BUNDLES = {
@@ -308,10 +307,8 @@ describe("research pool end to end", () => {
   });
 
   it("an ERC-20 study is funded through approvals, cancelled, and refunded to the token unit", async () => {
-    const artifact = JSON.parse(await readFile(`${REPO_ROOT}artifacts/contracts/mocks/MockERC20.sol/MockERC20.json`, "utf8")) as { abi: Abi; bytecode: Hex };
-    const deployHash = await chains.governance.signer().deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args: ["Test Dollar", "TUSD"], chain: null });
-    const token = (await lc.publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
-    const mock = { address: token, abi: artifact.abi };
+    const token = await lc.deploy("mocks/MockERC20", ["Test Dollar", "TUSD"]);
+    const mock = { address: token, abi: mockErc20Abi };
     const params = { store, protocol: [PROTOCOL], token, goal: 1000n, reward: 100n, maxContributions: 5, categories: ["Lab"], deadline: (await now()) + DAY };
     await assert.rejects(createStudy({ ...params, chain: chains.researcher }), code("REVERT_ResearchTokenNotAllowed", /not a funding token governance allows/));
     await chains.governance.write(chains.governance.researchPool, "setTokenAllowed", [token, true]);

@@ -5,13 +5,13 @@
  * hospital and verifies an auditor; a patient names three emergency contacts with a threshold of
  * two in the browser, and two of them open a doctor's emergency request; a patient joins a study,
  * the researcher takes the consent up, the patient contributes, the researcher accepts and the
- * patient claims the reward.
+ * patient claims the reward; governance allows an ERC-20 and a study raises in it.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { keccak256, parseEther, toBytes } from "viem";
+import { getAddress, keccak256, parseEther, toBytes, type Address } from "viem";
 import { deriveIdentity } from "@caduceus/sdk/crypto/identity";
 import { readEmergencyConfig } from "@caduceus/sdk/emergency/contacts";
 import { openEmergencyRecord, unlockEmergency } from "@caduceus/sdk/emergency/open";
@@ -19,6 +19,7 @@ import { approveEmergency, requestEmergencyAccess } from "@caduceus/sdk/emergenc
 import { uploadRecord } from "@caduceus/sdk/records/upload";
 import { contributionOf, createStudy, fund, getStudy } from "@caduceus/sdk/research/studies";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
+import { mockErc20Abi } from "../../../sdk/test/helpers/local-chain.ts";
 import { advanceTime, CHROMIUM, connect, openApp, startWebStack, type WebStack } from "./stack.ts";
 
 describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, () => {
@@ -304,5 +305,57 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     await d.page.getByRole("heading", { name: "研究项目" }).waitFor();
     assert.match(await card.innerText(), /失败（未达目标）/);
     assert.match(await card.innerText(), /已退款 0\.3 ETH/);
+  });
+
+  it("governance allows an ERC-20, a researcher raises in it, a donor funds it (approve, then contribute)", async () => {
+    const { governance, researcher, relayer: donor, patient } = stack.chain.accounts;
+    const token = getAddress(await stack.chain.deploy("mocks/MockERC20", ["Research Dollar", "RUSD"]));
+    const balanceOf = (account: Address) =>
+      stack.chain.publicClient.readContract({ address: token, abi: mockErc20Abi, functionName: "balanceOf", args: [account] });
+    await stack.chain.as(donor).write({ address: token, abi: mockErc20Abi }, "mint", [donor.address, parseEther("100")]);
+
+    const g = await openApp(stack, governance.address, "governance");
+    await connect(g.page);
+    const allow = g.page.getByTestId("allow-token");
+    await g.page.getByText("No ERC-20 is allowed: studies raise ETH.").waitFor();
+    // An account that is not a token is refused before anything is sent.
+    await allow.getByLabel("Account").fill(patient.address);
+    await allow.getByRole("button", { name: "Allow the token" }).click();
+    await allow.locator("[data-tx=failed]").getByText(`${patient.address} does not answer as an ERC-20`).waitFor();
+    await allow.getByLabel("Account").fill(token);
+    await allow.getByRole("button", { name: "Allow the token" }).click();
+    await confirmed(allow, g.logs, "allowing the token");
+    await g.page.getByTestId("funding-token").filter({ hasText: token }).getByText("RUSD").waitFor();
+    await g.page.context().close();
+
+    const r = await openApp(stack, researcher.address, "research");
+    await connect(r.page);
+    const form = r.page.getByTestId("create-study");
+    await form.getByLabel("Raised in").selectOption(token);
+    await form.getByLabel("Protocol document").setInputFiles({ name: "protocol.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 RUSD study") });
+    await form.getByLabel("Funding goal (RUSD)").fill("50");
+    await form.getByLabel("Reward per accepted contribution (RUSD)").fill("1");
+    await form.getByLabel("Most contributions").fill("10");
+    await form.getByLabel("Days open for funding").fill("30");
+    await form.getByRole("button", { name: "Store the protocol and open the study" }).click();
+    await confirmed(form, r.logs, "study");
+    const studyId = BigInt(/Study #(\d+) is open/.exec(await r.page.getByTestId("study-created").innerText())![1]!);
+    const opened = await getStudy(stack.chain.as(researcher), studyId);
+    assert.deepEqual([opened.token, opened.goal, opened.reward], [token, parseEther("50"), parseEther("1")]);
+    await r.page.context().close();
+
+    const d = await openApp(stack, donor.address, "research");
+    await connect(d.page);
+    const card = study(d.page, studyId);
+    await card.getByLabel("Amount to give (RUSD)").fill("20");
+    await card.getByRole("button", { name: "Fund this study" }).click();
+    await card.getByText("You gave 20 RUSD.").waitFor().catch(async (error) => {
+      throw new Error(`donation not shown: ${await card.innerText()}\n${d.logs.join("\n")}`, { cause: error });
+    });
+    assert.match(await card.getByTestId("study-funding").innerText(), /20 RUSD raised of 50 RUSD \(40%\)/);
+    assert.equal(await balanceOf(donor.address), parseEther("80"), "the donor paid exactly 20 RUSD");
+    assert.equal(await balanceOf(stack.deployment.contracts.researchPool.address), parseEther("20"), "the pool holds them");
+    assert.equal(await contributionOf(stack.chain.as(donor), studyId, donor.address), parseEther("20"));
+    assert.equal(await d.page.locator("main .spinner").count(), 0);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Governance of the consortium: admit hospitals, suspend them (their staff lose every power at
  * once) and reinstate them; verify researchers, auditors, payers and public-health bodies, or
- * withdraw a verification. Only the governance account may act; everyone else reads.
+ * withdraw a verification; allow the ERC-20s studies may raise. Only the governance account may
+ * act; everyone else reads.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
@@ -9,6 +10,7 @@ import { getAddress, isAddress, type Address } from "viem";
 import type { CaduceusChain } from "@caduceus/sdk/chain/client";
 import { Role, type RoleName } from "@caduceus/sdk/chain/roles";
 import type { HospitalStaff } from "@caduceus/sdk/query/types";
+import { tokenInfo } from "@caduceus/sdk/research/studies";
 import { errorMessage } from "../../errors.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
@@ -16,6 +18,7 @@ import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { formatTime, roleWords } from "../access/words.ts";
 import { GOVERNANCE_KEY, useHospitals, useIsGovernance, useRoleHolders, VERIFIED_ROLES } from "./useGovernance.ts";
 import { WriteButton } from "../../tx/WriteButton.tsx";
+import { RESEARCH_KEY, useAllowedTokens, useToken } from "../research/useResearch.ts";
 
 const REFRESH = [GOVERNANCE_KEY];
 
@@ -215,6 +218,59 @@ function Verification({ governs }: { governs: boolean }) {
   );
 }
 
+function TokenRow({ token, governs }: { token: Address; governs: boolean }) {
+  const { t } = useI18n();
+  const info = useToken(token);
+  return (
+    <li className="policy" data-testid="funding-token">
+      <strong>{info?.symbol ?? "?"}</strong> <code>{token}</code>
+      {governs && (
+        <WriteButton label={t("gov.disallowToken")} action={(c) => c.write(c.researchPool, "setTokenAllowed", [token, false])} refresh={[RESEARCH_KEY]} />
+      )}
+    </li>
+  );
+}
+
+function FundingTokens({ governs }: { governs: boolean }) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const tokens = useAllowedTokens();
+  return (
+    <section className="card" aria-labelledby="tokens-title">
+      <h2 id="tokens-title">{t("gov.tokensTitle")}</h2>
+      <p className="note">{t("gov.tokensIntro")}</p>
+      {tokens.isPending ? (
+        <p role="status">{t("gov.loading")}</p>
+      ) : tokens.isError ? (
+        <p role="alert">{errorMessage(tokens.error)}</p>
+      ) : tokens.data.length === 0 ? (
+        <p className="note">{t("gov.noTokens")}</p>
+      ) : (
+        <ul className="policies">
+          {tokens.data.map((token) => (
+            <TokenRow key={token} token={token} governs={governs} />
+          ))}
+        </ul>
+      )}
+      {governs && (
+        <AccountForm
+          title={t("gov.allowTokenTitle")}
+          submitLabel={t("gov.allowToken")}
+          testId="allow-token"
+          onDone={() => void queryClient.invalidateQueries({ queryKey: [RESEARCH_KEY] })}
+          action={(token) => async (chain) => {
+            // Only something that prices itself as an ERC-20 can be raised and refunded in the app.
+            await tokenInfo(chain, token).catch((cause: unknown) => {
+              throw new Error(t("gov.notAToken", { address: token }), { cause });
+            });
+            return chain.write(chain.researchPool, "setTokenAllowed", [token, true]);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
 export default function GovernancePage({ address }: { address: Address }) {
   const { t } = useI18n();
   const governs = useIsGovernance(address);
@@ -225,6 +281,7 @@ export default function GovernancePage({ address }: { address: Address }) {
       {governs.data === false && <p className="note" data-testid="not-governance">{t("gov.readOnly")}</p>}
       <Hospitals governs={governs.data === true} />
       <Verification governs={governs.data === true} />
+      <FundingTokens governs={governs.data === true} />
     </div>
   );
 }

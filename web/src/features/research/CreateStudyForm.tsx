@@ -5,16 +5,17 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { parseEther } from "viem";
+import { parseUnits, zeroAddress, type Address } from "viem";
 import { RecordCategory, type RecordCategoryName } from "@caduceus/sdk/fhir/categories";
 import { MAX_STUDY_DURATION } from "@caduceus/sdk/chain/research";
 import { createStudy } from "@caduceus/sdk/research/studies";
+import { errorMessage } from "../../errors.ts";
 import { categoryKey } from "../../i18n/en.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { useContentStore } from "../governance/useConsortium.ts";
-import { RESEARCH_KEY } from "./useResearch.ts";
+import { RESEARCH_KEY, useFundingTokens } from "./useResearch.ts";
 
 const CATEGORY_NAMES = Object.keys(RecordCategory) as RecordCategoryName[];
 const MAX_DAYS = MAX_STUDY_DURATION / 86_400;
@@ -25,6 +26,9 @@ export function CreateStudyForm() {
   const store = useContentStore();
   const queryClient = useQueryClient();
   const write = useWriteFlow();
+  const tokens = useFundingTokens();
+  const [tokenAddress, setTokenAddress] = useState<Address>(zeroAddress);
+  const token = tokens.data?.find((option) => option.address === tokenAddress) ?? { address: zeroAddress, symbol: "ETH", decimals: 18 };
   const [protocol, setProtocol] = useState<File | null>(null);
   const [goal, setGoal] = useState("1");
   const [reward, setReward] = useState("0.01");
@@ -38,8 +42,8 @@ export function CreateStudyForm() {
     if (!protocol) return t("study.needProtocol");
     let g: bigint, r: bigint;
     try {
-      g = parseEther(goal);
-      r = parseEther(reward);
+      g = parseUnits(goal, token.decimals);
+      r = parseUnits(reward, token.decimals);
     } catch {
       return t("study.badAmount");
     }
@@ -68,6 +72,7 @@ export function CreateStudyForm() {
         chain,
         store,
         protocol: [bytes],
+        token: token.address,
         goal: terms.goal,
         reward: terms.reward,
         maxContributions: terms.max,
@@ -91,11 +96,23 @@ export function CreateStudyForm() {
         <small>{t("study.protocolHint")}</small>
       </div>
       <div className="field">
-        <label htmlFor={`${id}-goal`}>{t("study.goal")}</label>
+        <label htmlFor={`${id}-token`}>{t("study.token")}</label>
+        <select id={`${id}-token`} value={token.address} onChange={(e) => setTokenAddress(e.target.value as Address)}>
+          {(tokens.data ?? [token]).map((option) => (
+            <option key={option.address} value={option.address}>
+              {option.address === zeroAddress ? option.symbol : `${option.symbol} (${option.address})`}
+            </option>
+          ))}
+        </select>
+        <small>{t("study.tokenHint")}</small>
+        {tokens.isError && <small role="alert">{errorMessage(tokens.error)}</small>}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-goal`}>{t("study.goal", { symbol: token.symbol })}</label>
         <input id={`${id}-goal`} inputMode="decimal" value={goal} onChange={(e) => setGoal(e.target.value.trim())} />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-reward`}>{t("study.reward")}</label>
+        <label htmlFor={`${id}-reward`}>{t("study.reward", { symbol: token.symbol })}</label>
         <input id={`${id}-reward`} inputMode="decimal" value={reward} onChange={(e) => setReward(e.target.value.trim())} />
       </div>
       <div className="field">

@@ -59,6 +59,43 @@ export function useToken(token: Address) {
   }).data ?? (token === zeroAddress ? ETH : undefined);
 }
 
+/** The ERC-20s governance allows as funding tokens, as the chain lists them (governance's view). */
+export function useAllowedTokens() {
+  const query = useQueryBackend();
+  const { deployment } = useDeployment();
+  return useQuery({
+    queryKey: [RESEARCH_KEY, deployment.chainId, "allowed-tokens"],
+    queryFn: () => query.fundingTokens(),
+  });
+}
+
+export interface FundingToken {
+  address: Address;
+  symbol: string;
+  decimals: number;
+}
+
+/** What a new study may raise: ETH first, then the ERC-20s governance allows, with symbol and decimals. */
+export function useFundingTokens() {
+  const query = useQueryBackend();
+  const chain = useReadChain();
+  return useQuery({
+    queryKey: [RESEARCH_KEY, chain.chainId, "tokens"],
+    queryFn: async (): Promise<FundingToken[]> => {
+      const tokens = await query.fundingTokens();
+      // An allowed address that does not answer as an ERC-20 cannot be priced, so it is not offered.
+      const infos = await Promise.allSettled(tokens.map((address) => tokenInfo(chain, address)));
+      return [
+        { address: zeroAddress, ...ETH },
+        ...tokens.flatMap((address, i) => {
+          const info = infos[i]!;
+          return info.status === "fulfilled" ? [{ address, ...info.value }] : [];
+        }),
+      ];
+    },
+  });
+}
+
 /** A study's funding over time: the running total after each contribution, with its block's time. */
 export function useFundingHistory(studyId: bigint) {
   const chain = useReadChain();
