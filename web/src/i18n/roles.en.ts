@@ -126,6 +126,7 @@ export const rolesEn = {
   "gov.disallowToken": "Disallow for new studies",
   "gov.allowTokenTitle": "Allow an ERC-20",
   "gov.allowToken": "Allow the token",
+  "gov.tokenContract": "Token contract",
   "gov.notAToken": "{address} does not answer as an ERC-20 (no symbol or decimals).",
   "contacts.title": "Your emergency contacts",
   "contacts.intro":

@@ -126,6 +126,7 @@ export const rolesZh: Record<keyof typeof rolesEn, string> = {
   "gov.disallowToken": "禁止新研究使用",
   "gov.allowTokenTitle": "允许一种 ERC-20",
   "gov.allowToken": "允许该代币",
+  "gov.tokenContract": "代币合约地址",
   "gov.notAToken": "{address} 不像 ERC-20 代币（没有 symbol 或 decimals）。",
   "contacts.title": "您的紧急联系人",
   "contacts.intro": "当您无法表示同意时，医生可以向您的紧急联系人请求。达到您设定人数的联系人同意后，医生可在有限时间内查看您的记录；事后您能看到每一次请求。",

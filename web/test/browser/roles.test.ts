@@ -319,10 +319,10 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     const allow = g.page.getByTestId("allow-token");
     await g.page.getByText("No ERC-20 is allowed: studies raise ETH.").waitFor();
     // An account that is not a token is refused before anything is sent.
-    await allow.getByLabel("Account").fill(patient.address);
+    await allow.getByLabel("Token contract").fill(patient.address);
     await allow.getByRole("button", { name: "Allow the token" }).click();
     await allow.locator("[data-tx=failed]").getByText(`${patient.address} does not answer as an ERC-20`).waitFor();
-    await allow.getByLabel("Account").fill(token);
+    await allow.getByLabel("Token contract").fill(token);
     await allow.getByRole("button", { name: "Allow the token" }).click();
     await confirmed(allow, g.logs, "allowing the token");
     await g.page.getByTestId("funding-token").filter({ hasText: token }).getByText("RUSD").waitFor();

@@ -25,6 +25,7 @@ const REFRESH = [GOVERNANCE_KEY];
 /** An address field and one tracked write; the address is checked before anything is simulated. */
 function AccountForm({
   title,
+  fieldLabel,
   submitLabel,
   extra,
   check,
@@ -33,6 +34,8 @@ function AccountForm({
   testId,
 }: {
   title: string;
+  /** What the address is, when not an account. */
+  fieldLabel?: string;
   submitLabel: string;
   extra?: ReactNode;
   /** The other fields' problem in words, or null when they are fine. */
@@ -63,7 +66,7 @@ function AccountForm({
     <form onSubmit={submit} data-testid={testId} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{title}</h3>
       <div className="field">
-        <label htmlFor={`${id}-account`}>{t("gov.account")}</label>
+        <label htmlFor={`${id}-account`}>{fieldLabel ?? t("gov.account")}</label>
         <input id={`${id}-account`} value={account} onChange={(e) => setAccount(e.target.value.trim())} placeholder="0x…" spellCheck={false} autoComplete="off" aria-invalid={account !== "" && !isAddress(account)} />
       </div>
       {extra}
@@ -255,6 +258,7 @@ function FundingTokens({ governs }: { governs: boolean }) {
       {governs && (
         <AccountForm
           title={t("gov.allowTokenTitle")}
+          fieldLabel={t("gov.tokenContract")}
           submitLabel={t("gov.allowToken")}
           testId="allow-token"
           onDone={() => void queryClient.invalidateQueries({ queryKey: [RESEARCH_KEY] })}
