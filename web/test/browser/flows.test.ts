@@ -1,6 +1,6 @@
 /**
  * The web app in Chromium against a real chain, content store and build: a hospital uploads a
- * fixture bundle and the patient reads it as text; a wallet on the wrong network is asked to
+ * fixture bundle and the patient reads it as text; an amended record keeps its earlier version; a wallet on the wrong network is asked to
  * switch; a rejected signature says so and leaves nothing spinning.
  */
 import assert from "node:assert/strict";
@@ -13,6 +13,8 @@ import { newPolicyId, policyTerms, setPolicy } from "@caduceus/sdk/access/polici
 import { requestAccess } from "@caduceus/sdk/access/requests";
 import { deriveIdentity, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
 import { setEmergencyContacts } from "@caduceus/sdk/emergency/contacts";
+import { RecordCategory } from "@caduceus/sdk/fhir/categories";
+import { uploadRecord } from "@caduceus/sdk/records/upload";
 import { approveEmergency } from "@caduceus/sdk/emergency/requests";
 import { GatewayContentStore } from "@caduceus/sdk/storage/gateway-client";
 import { RpcQueryBackend } from "@caduceus/sdk/query/rpc";
@@ -308,6 +310,40 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
       assert.equal(await page.locator("[data-testid=record] .record-body").count(), 0, `${name}: nothing is shown from a bad store`);
       await context.close();
     }
+  });
+
+  it("a record its hospital amended shows its earlier version, which the patient can still download", async () => {
+    const { patient, hospital } = stack.chain.accounts;
+    const store = new GatewayContentStore({ url: stack.deployment.services.gateway! });
+    const letter = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
+    const upload = (text: string, fileName: string, previousId?: `0x${string}`) =>
+      uploadRecord({
+        chain: stack.chain.as(hospital),
+        store,
+        patient: patient.address,
+        body: [letter(text)],
+        meta: { mediaType: "application/pdf", fileName },
+        category: RecordCategory.Document,
+        previousId,
+      });
+    const first = await upload("referral letter, wrong dose", "referral-letter.pdf");
+    const second = await upload("referral letter, corrected dose", "referral-letter-corrected.pdf", first.recordId);
+    assert.equal(await stack.chain.as(patient).versionOf(second.recordId), 2);
+
+    const { page, logs } = await open(patient.address, "records");
+    await connect(page);
+    await unlockOrCreate(page);
+    const record = page.locator("[data-testid=record]").filter({ hasText: "version 2" });
+    await record.getByTestId("versions").waitFor();
+    assert.equal(await record.count(), 1, "the amendment is one record, not two");
+    const [latest] = await Promise.all([page.waitForEvent("download"), record.getByRole("button", { name: "Download the original" }).click()]);
+    assert.equal(latest.suggestedFilename(), "referral-letter-corrected.pdf");
+    await record.getByText("Earlier versions (1)").click();
+    const earlier = record.getByTestId("earlier-version");
+    assert.match(await earlier.innerText(), /Version 1, registered .+ by hospital #1 \(0x7099…79C8\)/);
+    const [old] = await Promise.all([page.waitForEvent("download"), earlier.getByRole("button", { name: "Download version 1" }).click()]);
+    assert.equal(old.suggestedFilename(), "referral-letter.pdf");
+    assert.deepEqual(await readFile((await old.path())!), letter("referral letter, wrong dose"), `the first version's bytes: ${logs.join("\n")}`);
   });
 
   it("works from the keyboard, labels every control, and switches to Chinese", async () => {

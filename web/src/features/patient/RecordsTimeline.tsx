@@ -10,6 +10,7 @@ import { useI18n } from "../../i18n/i18n.tsx";
 import { useIdentity } from "../../identity/context.tsx";
 import { RecordBody, download, formatDate } from "./RecordBody.tsx";
 import { useOpenedRecords, usePatientRecords } from "./useRecords.ts";
+import { VersionHistory } from "./VersionHistory.tsx";
 
 interface Entry {
   record: PatientRecord;
@@ -108,6 +109,7 @@ export function RecordsTimeline({ patient }: { patient: Address }) {
                     {t("records.download")}
                   </button>
                 )}
+                {isUnlocked && <VersionHistory record={entry.record} reader={patient} />}
               </article>
             </li>
           ))}
