@@ -147,6 +147,43 @@ describe("caduceus CLI", () => {
     assert.match(notMine.stderr, /holds no key envelope/);
   });
 
+  it("amends a record: the hospital's correction becomes version 2, both versions read back, wrong amendments refused", async () => {
+    const patient = lc.accounts.patient.address;
+    const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
+    const [first, second] = [join(dir, "letter.pdf"), join(dir, "letter-corrected.pdf")];
+    await writeFile(first, pdf("discharge letter, wrong dose"));
+    await writeFile(second, pdf("discharge letter, corrected dose"));
+    const upload = await cli(["records", "upload", "--patient", patient, first, "--journal", join(dir, "amend.jsonl"), "--json"], as("hospital"));
+    assert.equal(upload.code, 0, upload.stderr);
+    const original = (json(upload) as { records: Array<{ recordId: Hex }> }).records[0]!.recordId;
+
+    const notAuthor = await cli(["records", "amend", original, second], as("stranger"));
+    assert.equal(notAuthor.code, 6);
+    assert.match(notAuthor.stderr, /did not write record .* and may not amend it/);
+    const several = await cli(["records", "amend", original, bundles[0]!], as("hospital"));
+    assert.equal(several.code, 2);
+    assert.match(several.stderr, /An amendment replaces one record, but .* holds \d+/);
+    const unknown = await cli(["records", "amend", `0x${"ab".repeat(32)}`, second], as("hospital"));
+    assert.equal(unknown.code, 3);
+
+    const amended = await cli(["records", "amend", original, second, "--json"], as("hospital"));
+    assert.equal(amended.code, 0, amended.stderr);
+    const result = json(amended) as { previousId: Hex; recordId: Hex; version: number; category: string };
+    assert.deepEqual([result.previousId, result.version, result.category], [original, 2, "document"]);
+    const chain = lc.as(lc.accounts.patient);
+    assert.equal((await chain.getRecord(original)).nextVersion, result.recordId);
+    assert.equal((await chain.getRecord(result.recordId)).previousVersion, original);
+
+    for (const [id, file, expected] of [[result.recordId, "v2.pdf", second], [original, "v1.pdf", first]] as const) {
+      const get = await cli(["records", "get", id, "--out", join(dir, file)], as("patient"));
+      assert.equal(get.code, 0, get.stderr);
+      assert.deepEqual(await readFile(join(dir, file)), await readFile(expected));
+    }
+    const again = await cli(["records", "amend", original, second], as("hospital"));
+    assert.equal(again.code, 6);
+    assert.match(again.stderr, /was already amended by 0x[0-9a-f]{64}; amend the latest version/);
+  });
+
   it("resumes an interrupted upload from the journal without duplicates", async () => {
     const patient = lc.accounts.patient.address;
     const bundle = bundles[0];

@@ -11,13 +11,17 @@ import { UsageError } from "../exit-codes.ts";
 import { UploadJournal } from "../journal.ts";
 import { formatBytes, progressBar, type Output } from "../output.ts";
 
-export const RECORDS_HELP = `caduceus records <upload|list|get>
+export const RECORDS_HELP = `caduceus records <upload|amend|list|get>
 
   records upload --patient <address> <file …> [--journal <file>]
       Encrypt, store and register records for a patient (as a hospital). A FHIR R4 bundle (.json)
       becomes one record per encounter plus demographics; any other file (PDF, DICOM, image) is
       one binary record. Registration runs in batches. Interrupted uploads resume from the journal
       (default .caduceus/uploads/<chainId>-<patient>.jsonl) without duplicates.
+  records amend <recordId> <file>
+      Register <file> as the corrected version of a record your hospital wrote (or, as the
+      patient, one you wrote). The old version stays readable; keys delivered for it do not open
+      the new one, so deliver again to whoever should read the correction.
   records list --patient <address>
       The patient's records: id, category, provider, time, version state.
   records get <recordId> --out <file>
@@ -51,6 +55,7 @@ export async function recordsCommand(
 ): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === "upload") return upload(ctx, out, rest, parsePatient(flags.patient), flags.journal);
+  if (sub === "amend") return amend(ctx, out, rest[0], rest[1]);
   if (sub === "list") return list(ctx, out, parsePatient(flags.patient));
   if (sub === "get") return get(ctx, out, rest[0], flags.out);
   throw new UsageError(`Unknown records command "${sub ?? ""}".\n\n${RECORDS_HELP}`);
@@ -100,6 +105,45 @@ async function upload(ctx: CliContext, out: Output, files: string[], patient: Ad
   );
 }
 
+async function amend(ctx: CliContext, out: Output, recordId: string | undefined, file: string | undefined): Promise<void> {
+  if (!isRecordId(recordId) || !file) {
+    throw new UsageError("records amend needs the id of the record it corrects (0x + 64 hex digits) and one file.");
+  }
+  const chain = await ctx.chain(true);
+  await chain.assertNetwork();
+  // The contract would refuse these too, but only after the ciphertext was stored: check first.
+  const previous = await chain.getRecord(recordId);
+  if (previous.superseded) {
+    throw new CaduceusError("RECORD_SUPERSEDED", `Record ${recordId} was already amended by ${previous.nextVersion}; amend the latest version.`);
+  }
+  const author = previous.patientAuthored ? previous.patient : previous.provider;
+  if (getAddress(author) !== getAddress(chain.account)) {
+    throw new CaduceusError("NOT_RECORD_AUTHOR", `${chain.account} did not write record ${recordId} (${author} did) and may not amend it.`);
+  }
+  const drafts = await draftsOf(file);
+  if (drafts.length !== 1) {
+    throw new UsageError(`An amendment replaces one record, but ${file} holds ${drafts.length}; give a file with only the corrected record.`);
+  }
+  const [draft] = drafts;
+  const prepared = await prepareRecord({
+    chain,
+    store: await ctx.store(),
+    patient: previous.patient,
+    body: [draft!.bytes],
+    meta: { mediaType: draft!.mediaType, fileName: draft!.fileName },
+    category: draft!.category,
+    previousId: recordId,
+  });
+  const [result] = await registerPrepared(chain, [prepared]);
+  const version = await chain.versionOf(result!.recordId);
+  out.result(
+    { previousId: recordId, recordId: result!.recordId, version, cid: prepared.cid, category: CATEGORY_NAMES[prepared.category] },
+    `Amended ${recordId}: version ${version} is ${result!.recordId}. Deliver its key again to anyone who should read the correction.`,
+  );
+}
+
+const isRecordId = (value: string | undefined): value is Hex => value !== undefined && isHex(value) && value.length === 66;
+
 async function list(ctx: CliContext, out: Output, patient: Address): Promise<void> {
   const chain = await ctx.chain(false);
   const ids = await chain.listRecordIds(patient);
@@ -120,11 +164,11 @@ async function list(ctx: CliContext, out: Output, patient: Address): Promise<voi
 }
 
 async function get(ctx: CliContext, out: Output, recordId: string | undefined, outFile: string | undefined): Promise<void> {
-  if (!recordId || !isHex(recordId) || recordId.length !== 66) throw new UsageError("records get needs a record id (0x + 64 hex digits).");
+  if (!isRecordId(recordId)) throw new UsageError("records get needs a record id (0x + 64 hex digits).");
   if (!outFile) throw new UsageError("records get needs --out <file>.");
   const chain = await ctx.chain(false);
   const account = await ctx.account();
-  const opened = await openRecord({ chain, store: await ctx.store(), recordId: recordId as Hex, reader: account.address, keys: await ctx.identity() });
+  const opened = await openRecord({ chain, store: await ctx.store(), recordId, reader: account.address, keys: await ctx.identity() });
   const size = await writeVerified(outFile, opened.body);
   out.result(
     { recordId, out: outFile, size, mediaType: opened.meta.mediaType, fileName: opened.meta.fileName },
