@@ -16,6 +16,7 @@ import { binaryRecord, detectMediaType } from "@caduceus/sdk/fhir/binary";
 import { splitBundle } from "@caduceus/sdk/fhir/split";
 import type { RecordDraft } from "@caduceus/sdk/fhir/types";
 import type { ByteSource } from "@caduceus/sdk/crypto/record";
+import { CaduceusError } from "@caduceus/sdk/errors";
 import { openRecord } from "@caduceus/sdk/records/open";
 import { prepareRecord, type PreparedRecord } from "@caduceus/sdk/records/upload";
 import type { ContentStore } from "@caduceus/sdk/storage/content-store";
@@ -190,6 +191,12 @@ async function handle(
           drafts.push({ draft: binaryRecord(new Uint8Array(0), mediaType, file.name), body: fileChunks(file) });
         }
       }
+      if (request.previousId && drafts.length !== 1) {
+        throw new CaduceusError(
+          "AMENDMENT_NOT_ONE_RECORD",
+          `A correction replaces one record, but the file holds ${drafts.length}: choose a file with only the corrected record.`,
+        );
+      }
       progress({ stage: "split", total: drafts.length });
       const prepared: PreparedRecord[] = [];
       for (const [index, { draft, body }] of drafts.entries()) {
@@ -201,6 +208,7 @@ async function handle(
             body,
             meta: { mediaType: draft.mediaType, ...(draft.fileName ? { fileName: draft.fileName } : {}) },
             category: draft.category,
+            previousId: request.previousId,
           }),
         );
       }

@@ -129,6 +129,10 @@ export const en = {
   "sent.kind": "Kind",
   "sent.record": "Record",
   "sent.amendment": "amendment",
+  "sent.correction": "Correction",
+  "sent.correct": "Upload a corrected version",
+  "sent.encrypting": "Encrypting and storing the correction…",
+  "sent.superseded": "corrected since",
 
   "access.title": "Sharing and access log",
 

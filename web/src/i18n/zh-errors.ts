@@ -28,6 +28,7 @@ export const ZH_ERRORS: Readonly<Record<string, string>> = {
   RECORD_HEADER_TAMPERED: "记录头未通过校验：密钥不对，或记录已被篡改。",
   RECORD_TRUNCATED: "记录不完整（被截断），未显示任何内容。",
   TX_REVERTED: "交易已上链，但执行失败。",
+  AMENDMENT_NOT_ONE_RECORD: "更正只能替换一条记录，但该文件包含多条：请选择只含更正后记录的文件。",
 };
 
 /** Chinese for a coded error; a contract revert keeps its error name. */

@@ -124,6 +124,10 @@ export const zh: Record<MessageKey, string> = {
   "sent.kind": "类别",
   "sent.record": "记录",
   "sent.amendment": "修订",
+  "sent.correction": "更正",
+  "sent.correct": "上传更正版本",
+  "sent.encrypting": "正在加密并存储更正版本…",
+  "sent.superseded": "已被更正",
 
   "access.title": "共享与访问日志",
 

@@ -1,6 +1,7 @@
 /**
  * The web app in Chromium against a real chain, content store and build: a hospital uploads a
- * fixture bundle and the patient reads it as text; an amended record keeps its earlier version; a wallet on the wrong network is asked to
+ * fixture bundle and the patient reads it as text; a hospital corrects a record and the patient still
+ * reads the earlier version; a wallet on the wrong network is asked to
  * switch; a rejected signature says so and leaves nothing spinning.
  */
 import assert from "node:assert/strict";
@@ -312,11 +313,11 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     }
   });
 
-  it("a record its hospital amended shows its earlier version, which the patient can still download", async () => {
+  it("a hospital corrects a record it sent; the patient sees the earlier version and can still download it", async () => {
     const { patient, hospital } = stack.chain.accounts;
     const store = new GatewayContentStore({ url: stack.deployment.services.gateway! });
     const letter = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
-    const upload = (text: string, fileName: string, previousId?: `0x${string}`) =>
+    const upload = (text: string, fileName: string) =>
       uploadRecord({
         chain: stack.chain.as(hospital),
         store,
@@ -324,11 +325,25 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
         body: [letter(text)],
         meta: { mediaType: "application/pdf", fileName },
         category: RecordCategory.Document,
-        previousId,
       });
     const first = await upload("referral letter, wrong dose", "referral-letter.pdf");
-    const second = await upload("referral letter, corrected dose", "referral-letter-corrected.pdf", first.recordId);
-    assert.equal(await stack.chain.as(patient).versionOf(second.recordId), 2);
+
+    // The hospital corrects it from the records it sent: a bundle of several records is refused,
+    // the corrected letter becomes version 2 and the old row offers no second correction.
+    const h = await open(hospital.address, "hospital");
+    await connect(h.page);
+    const row = h.page.locator(`[data-testid=records-sent] tr[data-record="${first.recordId}"]`);
+    const correct = row.getByLabel("Upload a corrected version");
+    await correct.setInputFiles({ name: BUNDLE, mimeType: "application/json", buffer: await readFile(`${FIXTURES}${BUNDLE}`) });
+    await row.getByText(/A correction replaces one record, but the file holds \d+/).waitFor();
+    await correct.setInputFiles({ name: "referral-letter-corrected.pdf", mimeType: "application/pdf", buffer: letter("referral letter, corrected dose") });
+    await row.getByText("corrected since").waitFor().catch(async (error) => {
+      throw new Error(`correction not registered: ${await row.innerText()}\n${h.logs.join("\n")}`, { cause: error });
+    });
+    const [latestId] = await stack.chain.as(patient).listRecordIds(patient.address).then((ids) => ids.slice(-1));
+    assert.equal(await stack.chain.as(patient).versionOf(latestId!), 2);
+    assert.match(await h.page.locator(`[data-testid=records-sent] tr[data-record="${latestId}"]`).innerText(), /amendment/);
+    await h.page.context().close();
 
     const { page, logs } = await open(patient.address, "records");
     await connect(page);
