@@ -131,6 +131,7 @@ export const en = {
   "sent.amendment": "amendment",
   "sent.correction": "Correction",
   "sent.correct": "Upload a corrected version",
+  "sent.correctShort": "Correct…",
   "sent.encrypting": "Encrypting and storing the correction…",
   "sent.superseded": "corrected since",
 

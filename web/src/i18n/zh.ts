@@ -126,6 +126,7 @@ export const zh: Record<MessageKey, string> = {
   "sent.amendment": "修订",
   "sent.correction": "更正",
   "sent.correct": "上传更正版本",
+  "sent.correctShort": "更正…",
   "sent.encrypting": "正在加密并存储更正版本…",
   "sent.superseded": "已被更正",
 

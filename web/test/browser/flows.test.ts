@@ -333,6 +333,7 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     const h = await open(hospital.address, "hospital");
     await connect(h.page);
     const row = h.page.locator(`[data-testid=records-sent] tr[data-record="${first.recordId}"]`);
+    await row.getByText("Correct…").click();
     const correct = row.getByLabel("Upload a corrected version");
     await correct.setInputFiles({ name: BUNDLE, mimeType: "application/json", buffer: await readFile(`${FIXTURES}${BUNDLE}`) });
     await row.getByText(/A correction replaces one record, but the file holds \d+/).waitFor();

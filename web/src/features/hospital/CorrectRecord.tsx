@@ -38,7 +38,8 @@ export function CorrectRecord({ recordId, patient }: { recordId: Hex; patient: A
   }
 
   return (
-    <div className="correct" data-testid="correct-record">
+    <details className="correct" data-testid="correct-record">
+      <summary>{t("sent.correctShort")}</summary>
       <label htmlFor={`${id}-file`}>{t("sent.correct")}</label>
       <input
         id={`${id}-file`}
@@ -57,6 +58,6 @@ export function CorrectRecord({ recordId, patient }: { recordId: Hex; patient: A
       )}
       {problem && <p role="alert">{problem}</p>}
       <TxStatus state={write.state} />
-    </div>
+    </details>
   );
 }
