@@ -44,6 +44,7 @@ import {
   type PolicyView,
   type QueryBackend,
   type RecordVersion,
+  type FundingStep,
   type ResearcherOverview,
   type EmergencyLogEntry,
   type Study,
@@ -60,12 +61,20 @@ const STUDY_FIELDS = `studyId researcher { id } token goal deadline reward maxCo
 const CONTRIBUTION_FIELDS = `study { studyId } patient { id } record { id } kind reward reason ${EVENT}`;
 const PAID_FIELDS = "study { studyId } patient { id }";
 
+const RECORD_FIELDS = `id patient { id } provider { id } hospitalId patientAuthored cid contentDigest category version
+    previousVersion { id } nextVersion { id } registeredAt blockNumber logIndex transactionHash`;
+
 export const DOCUMENTS = {
   meta: `query Meta { _meta { block { number timestamp } } }`,
   records: `query PatientRecords($patient: String!, $first: Int!, $after: Bytes!) {
-  records(where: { patient: $patient, id_gt: $after }, orderBy: id, orderDirection: asc, first: $first) {
-    id patient { id } provider { id } hospitalId patientAuthored cid contentDigest category version
-    previousVersion { id } nextVersion { id } registeredAt blockNumber logIndex transactionHash
+  records(where: { patient: $patient, id_gt: $after }, orderBy: id, orderDirection: asc, first: $first) { ${RECORD_FIELDS} }
+}`,
+  recordsSent: `query RecordsSent($provider: String!, $first: Int!) {
+  records(where: { provider: $provider }, orderBy: blockNumber, orderDirection: desc, first: $first) { ${RECORD_FIELDS} }
+}`,
+  fundingHistory: `query FundingHistory($studyId: BigInt!) {
+  fundings(where: { study_: { studyId: $studyId } }, orderBy: blockNumber, orderDirection: asc, first: 1000) {
+    contributor { id } amount raised ${EVENT}
   }
 }`,
   grantsAndPolicies: `query GrantsAndPolicies($patient: String!) {
@@ -137,6 +146,46 @@ export const DOCUMENTS = {
 
 type Id = { id: string };
 type Ev = { id: string; blockNumber: string; blockTimestamp: string; transactionHash: string };
+type RecordRow = {
+  id: Hex;
+  patient: Id;
+  provider: Id;
+  hospitalId: string;
+  patientAuthored: boolean;
+  cid: Hex;
+  contentDigest: Hex;
+  category: string;
+  version: number;
+  previousVersion: Id | null;
+  nextVersion: Id | null;
+  registeredAt: string;
+  blockNumber: string;
+  logIndex: number;
+  transactionHash: Hex;
+};
+
+function recordVersion(r: RecordRow): RecordVersion {
+  return {
+    recordId: r.id,
+    patient: getAddress(r.patient.id),
+    provider: getAddress(r.provider.id),
+    hospitalId: Number(r.hospitalId),
+    patientAuthored: r.patientAuthored,
+    cid: r.cid,
+    contentDigest: r.contentDigest,
+    category: enumName(RecordCategory, r.category) as RecordCategoryName,
+    version: r.version,
+    previousVersion: (r.previousVersion?.id as Hex) ?? null,
+    nextVersion: (r.nextVersion?.id as Hex) ?? null,
+    registered: {
+      blockNumber: BigInt(r.blockNumber),
+      logIndex: r.logIndex,
+      transactionHash: r.transactionHash,
+      timestamp: Number(r.registeredAt),
+    },
+  };
+}
+
 type StudyRow = {
   studyId: string;
   researcher: Id;
@@ -194,27 +243,10 @@ export class GraphQLQueryBackend implements QueryBackend {
   }
 
   async records(patient: Address): Promise<PatientRecord[]> {
-    type Row = {
-      id: Hex;
-      patient: Id;
-      provider: Id;
-      hospitalId: string;
-      patientAuthored: boolean;
-      cid: Hex;
-      contentDigest: Hex;
-      category: string;
-      version: number;
-      previousVersion: Id | null;
-      nextVersion: Id | null;
-      registeredAt: string;
-      blockNumber: string;
-      logIndex: number;
-      transactionHash: Hex;
-    };
-    const rows: Row[] = [];
+    const rows: RecordRow[] = [];
     // Read 1,000 at a time in id order (`id_gt`, not `skip`, which graph-node caps), then order by position.
     for (let after = "0x"; ; after = rows[rows.length - 1].id) {
-      const { records } = await this.query<{ records: Row[] }>(DOCUMENTS.records, {
+      const { records } = await this.query<{ records: RecordRow[] }>(DOCUMENTS.records, {
         patient: lower(patient),
         first: BATCH,
         after,
@@ -222,30 +254,7 @@ export class GraphQLQueryBackend implements QueryBackend {
       rows.push(...records);
       if (records.length < BATCH) break;
     }
-    const versions = new Map<Hex, RecordVersion>(
-      rows.map((r) => [
-        r.id,
-        {
-          recordId: r.id,
-          patient: getAddress(r.patient.id),
-          provider: getAddress(r.provider.id),
-          hospitalId: Number(r.hospitalId),
-          patientAuthored: r.patientAuthored,
-          cid: r.cid,
-          contentDigest: r.contentDigest,
-          category: enumName(RecordCategory, r.category) as RecordCategoryName,
-          version: r.version,
-          previousVersion: (r.previousVersion?.id as Hex) ?? null,
-          nextVersion: (r.nextVersion?.id as Hex) ?? null,
-          registered: {
-            blockNumber: BigInt(r.blockNumber),
-            logIndex: r.logIndex,
-            transactionHash: r.transactionHash,
-            timestamp: Number(r.registeredAt),
-          },
-        },
-      ]),
-    );
+    const versions = new Map<Hex, RecordVersion>(rows.map((r) => [r.id, recordVersion(r)]));
     const records: PatientRecord[] = [];
     for (const first of versions.values()) {
       if (first.previousVersion) continue;
@@ -536,6 +545,22 @@ export class GraphQLQueryBackend implements QueryBackend {
     return foldContributions(
       await this.query<ContributionHistory>(DOCUMENTS.contributions, { patient: lower(patient) }),
     );
+  }
+
+  async recordsSent(provider: Address, page?: PageRequest): Promise<RecordVersion[]> {
+    const { records } = await this.query<{ records: RecordRow[] }>(DOCUMENTS.recordsSent, {
+      provider: lower(provider),
+      first: pageSize(page),
+    });
+    return records.map(recordVersion).sort((a, b) => byPosition(b.registered, a.registered));
+  }
+
+  async fundingHistory(studyId: bigint): Promise<FundingStep[]> {
+    type Row = Ev & { contributor: Id; amount: string; raised: string };
+    const { fundings } = await this.query<{ fundings: Row[] }>(DOCUMENTS.fundingHistory, { studyId: studyId.toString() });
+    return fundings
+      .map((f) => ({ contributor: getAddress(f.contributor.id), amount: BigInt(f.amount), raised: BigInt(f.raised), at: eventRef(f) }))
+      .sort((a, b) => byPosition(a.at, b.at));
   }
 
   async fundingTokens(): Promise<Address[]> {

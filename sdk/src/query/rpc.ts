@@ -50,6 +50,7 @@ import {
   type PolicyView,
   type QueryBackend,
   type RecordVersion,
+  type FundingStep,
   type ResearcherOverview,
   type Study,
 } from "./types.ts";
@@ -160,14 +161,32 @@ export class RpcQueryBackend implements QueryBackend {
     return result;
   }
 
-  async fundingTokens(): Promise<Address[]> {
-    const head = await this.head();
-    const logs = await this.logs.all({
-      address: this.address("researchPool"),
-      topics: [TOKEN_ALLOWED],
-      fromBlock: this.fromBlock("researchPool"),
-      toBlock: head.number,
+  async recordsSent(provider: Address, page?: PageRequest): Promise<RecordVersion[]> {
+    const first = pageSize(page);
+    const logs = await this.contractLogs("recordRegistry", [RECORD_REGISTERED, null, null, addressTopic(provider)]);
+    // A provider amends only what it registered, so its own log holds every version chain whole.
+    const stamps = new Stamps();
+    const versions = foldRecords(logs, stamps)
+      .flatMap((record) => record.versions)
+      .sort((a, b) => byPosition(b.registered, a.registered))
+      .slice(0, first);
+    await this.stamp(stamps);
+    return versions;
+  }
+
+  async fundingHistory(studyId: bigint): Promise<FundingStep[]> {
+    const logs = await this.contractLogs("researchPool", [CONTRIBUTED, uintTopic(studyId)]);
+    const stamps = new Stamps();
+    const steps = logs.map((log) => {
+      const { args } = decodeEventLog({ abi: researchPoolAbi, eventName: "Contributed", data: log.data, topics: log.topics });
+      return { contributor: args.contributor, amount: args.amount, raised: args.raised, at: stamps.ref(log) };
     });
+    await this.stamp(stamps);
+    return steps;
+  }
+
+  async fundingTokens(): Promise<Address[]> {
+    const logs = await this.contractLogs("researchPool", [TOKEN_ALLOWED]);
     const allowed = new Map<Address, boolean>();
     for (const log of logs) {
       const { args } = decodeEventLog({ abi: researchPoolAbi, eventName: "TokenAllowed", data: log.data, topics: log.topics });
@@ -180,13 +199,7 @@ export class RpcQueryBackend implements QueryBackend {
   }
 
   async hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined> {
-    const head = await this.head();
-    const logs = await this.logs.all({
-      address: this.address("consortium"),
-      topics: [null, addressTopic(hospital)],
-      fromBlock: this.fromBlock("consortium"),
-      toBlock: head.number,
-    });
+    const logs = await this.contractLogs("consortium", [null, addressTopic(hospital)]);
     const stamps = new Stamps();
     let result: HospitalStaff | undefined;
     const staff = new Map<Address, { account: Address; addedAt: number }>();
@@ -318,6 +331,12 @@ export class RpcQueryBackend implements QueryBackend {
 
   // ── plumbing ───────────────────────────────────────────────────────────────────────────────
 
+  /** Every log of one contract matching `topics`, from its deployment block to the current head. */
+  private async contractLogs(name: keyof Deployment["contracts"], topics: LogFilter["topics"]): Promise<RawLog[]> {
+    const head = await this.head();
+    return this.logs.all({ address: this.address(name), topics, fromBlock: this.fromBlock(name), toBlock: head.number });
+  }
+
   private address(name: keyof Deployment["contracts"]): Address {
     return this.deployment.contracts[name].address;
   }
@@ -427,6 +446,7 @@ function topicOf(abi: readonly { type: string; name?: string }[], name: string):
 
 const RECORD_REGISTERED = topicOf(recordRegistryAbi, "RecordRegistered");
 const TOKEN_ALLOWED = topicOf(researchPoolAbi, "TokenAllowed");
+const CONTRIBUTED = topicOf(researchPoolAbi, "Contributed");
 const CONSENT_LOG_TOPICS = [
   "PolicySet",
   "PolicyRevoked",

@@ -180,6 +180,14 @@ export interface EmergencyOverview {
 
 // ── research ─────────────────────────────────────────────────────────────────────────────────
 
+/** One contribution to a study, and what the study had raised after it. */
+export interface FundingStep {
+  contributor: Address;
+  amount: bigint;
+  raised: bigint;
+  at: EventRef;
+}
+
 export interface Study {
   studyId: bigint;
   researcher: Address;
@@ -283,6 +291,10 @@ export interface QueryBackend {
   contributions(patient: Address): Promise<DataContribution[]>;
   /** A hospital and its current staff; undefined if never admitted. */
   hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined>;
+  /** The record versions `provider` registered (a hospital, or a patient for their own), newest first: the first page only. */
+  recordsSent(provider: Address, page?: PageRequest): Promise<RecordVersion[]>;
+  /** A study's contributions, oldest first, each with the total raised after it (at most 1,000 from a subgraph). */
+  fundingHistory(studyId: bigint): Promise<FundingStep[]>;
   /** The ERC-20s governance allows new studies to raise (ETH always may, so it is not listed), by address. */
   fundingTokens(): Promise<Address[]>;
   /** Everything a patient's home screen shows. */

@@ -339,6 +339,25 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
     ],
   }),
   Studies: () => ({ studies: [STUDY] }),
+  RecordsSent: (variables) => {
+    assert.deepEqual(variables, { provider: HOSPITAL, first: 2 });
+    // Two versions in one block, sent out of log order: the backend orders them.
+    const row = (id: string, logIndex: number, version: number, previous: string | null, next: string | null) => ({
+      id, patient: { id: PATIENT }, provider: { id: HOSPITAL }, hospitalId: "1", patientAuthored: false, cid: "0x0155", contentDigest: R(9),
+      category: "Lab", version, previousVersion: previous && { id: previous }, nextVersion: next && { id: next },
+      registeredAt: "1700000012", blockNumber: "12", logIndex, transactionHash: TX(12),
+    });
+    return { records: [row(R(1), 0, 1, null, R(4)), row(R(4), 1, 2, R(1), null)] };
+  },
+  FundingHistory: (variables) => {
+    assert.deepEqual(variables, { studyId: "2" });
+    return {
+      fundings: [
+        { contributor: { id: DOCTOR }, amount: "300", raised: "500", ...EV(31, 1, 31) },
+        { contributor: { id: PATIENT }, amount: "200", raised: "200", ...EV(30, 0, 30) },
+      ],
+    };
+  },
   FundingTokens: () => ({ fundingTokens: [{ id: "0x1000000000000000000000000000000000000001" }, { id: "0xc00000000000000000000000000000000000000c" }] }),
 };
 
@@ -574,6 +593,28 @@ describe("GraphQLQueryBackend mapping (recorded responses)", () => {
     assert.deepEqual(
       items.map((s) => [s.studyId, s.status, s.fundedPercent, s.funders, s.withdrawn]),
       [[2n, "Failed", 25, 1, 0n]],
+    );
+  });
+
+  it("lists the records a hospital sent, newest first by position, versions linked", async () => {
+    const sent = await q.recordsSent(getAddress(HOSPITAL), { first: 2 });
+    assert.deepEqual(
+      sent.map((v) => [v.recordId, v.version, v.previousVersion, v.nextVersion, v.provider, v.registered.logIndex]),
+      [
+        [R(4), 2, R(1), null, getAddress(HOSPITAL), 1],
+        [R(1), 1, null, R(4), getAddress(HOSPITAL), 0],
+      ],
+    );
+  });
+
+  it("gives a study's funding history oldest first, with amounts and totals as bigints", async () => {
+    const history = await q.fundingHistory(2n);
+    assert.deepEqual(
+      history.map((s) => [s.contributor, s.amount, s.raised, s.at.blockNumber, s.at.logIndex, s.at.timestamp]),
+      [
+        [getAddress(PATIENT), 200n, 200n, 30n, 0, 1_700_000_030],
+        [getAddress(DOCTOR), 300n, 500n, 31n, 1, 1_700_000_031],
+      ],
     );
   });
 

@@ -371,6 +371,41 @@ describe("RpcQueryBackend", () => {
     });
   });
 
+  describe("recordsSent", () => {
+    it("lists every version the hospital registered, newest first, with its place in its chain", async () => {
+      const sent = await q.recordsSent(addr.hospital);
+      assert.deepEqual(
+        sent.map((v) => [v.recordId, v.patient, v.version, v.nextVersion]),
+        [
+          [did.amendment, addr.patient, 2, null],
+          [did.otherRecord, addr.otherPatient, 1, null],
+          [did.records[2], addr.patient, 1, null],
+          [did.records[1], addr.patient, 1, null],
+          [did.records[0], addr.patient, 1, did.amendment],
+        ],
+      );
+      assert.ok(sent.every((v) => v.registered.timestamp > 0 && v.provider === addr.hospital));
+      assert.deepEqual((await q.recordsSent(addr.hospital, { first: 2 })).map((v) => v.recordId), [did.amendment, did.otherRecord]);
+      assert.deepEqual(await q.recordsSent(addr.patient), []);
+    });
+  });
+
+  describe("fundingHistory", () => {
+    it("gives each contribution with the running total, oldest first, per study", async () => {
+      const history = await q.fundingHistory(1n);
+      assert.deepEqual(
+        history.map((s) => [s.contributor, s.amount, s.raised]),
+        [
+          [addr.stranger, parseEther("0.4"), parseEther("0.4")],
+          [addr.relayer, parseEther("0.6"), parseEther("1")],
+        ],
+      );
+      assert.ok(history[0]!.at.timestamp > 0 && history[0]!.at.blockNumber < history[1]!.at.blockNumber);
+      assert.deepEqual((await q.fundingHistory(2n)).map((s) => s.raised), [parseEther("0.5")]);
+      assert.deepEqual(await q.fundingHistory(99n), []);
+    });
+  });
+
   describe("fundingTokens", () => {
     it("lists the ERC-20s allowed now, by address, without the one disallowed again", async () => {
       assert.deepEqual(await q.fundingTokens(), [TOKENS.a, TOKENS.c]);

@@ -98,23 +98,11 @@ export function useFundingTokens() {
 
 /** A study's funding over time: the running total after each contribution, with its block's time. */
 export function useFundingHistory(studyId: bigint) {
-  const chain = useReadChain();
+  const query = useQueryBackend();
+  const { deployment } = useDeployment();
   return useQuery({
-    queryKey: [RESEARCH_KEY, chain.chainId, "history", String(studyId)],
-    queryFn: async (): Promise<Array<{ at: number; raised: bigint }>> => {
-      const logs = await chain.call(() =>
-        chain.publicClient.getContractEvents({
-          ...chain.researchPool,
-          eventName: "Contributed",
-          args: { studyId },
-          fromBlock: BigInt(chain.deployment.contracts.researchPool.deployBlock),
-        }),
-      );
-      const times = new Map<bigint, number>();
-      for (const n of new Set(logs.map((l) => l.blockNumber))) {
-        times.set(n, Number((await chain.call(() => chain.publicClient.getBlock({ blockNumber: n }))).timestamp));
-      }
-      return logs.map((l) => ({ at: times.get(l.blockNumber)!, raised: l.args.raised! }));
-    },
+    queryKey: [RESEARCH_KEY, deployment.chainId, "history", String(studyId)],
+    queryFn: async (): Promise<Array<{ at: number; raised: bigint }>> =>
+      (await query.fundingHistory(studyId)).map((step) => ({ at: step.at.timestamp, raised: step.raised })),
   });
 }
