@@ -1,5 +1,4 @@
 import {
-  getAddress,
   type Abi,
   keccak256,
   parseEventLogs,

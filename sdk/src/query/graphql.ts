@@ -22,10 +22,11 @@ import {
   type JustificationName,
 } from "../chain/emergency.ts";
 import { rejectReasonName, type StudyStatusName } from "../chain/research.ts";
-import { purposeNames, type PurposeName } from "../chain/roles.ts";
+import { purposeNames, Role, type PurposeName, type RoleName } from "../chain/roles.ts";
 import { RecordCategory, type RecordCategoryName } from "../fhir/categories.ts";
 import { DENY_REASON, GRANT_STATUS, REQUEST_OUTCOME } from "../chain/access.ts";
 import {
+  byAddress,
   pageSize,
   type Dashboard,
   type DashboardOptions,
@@ -45,6 +46,7 @@ import {
   type QueryBackend,
   type RecordVersion,
   type FundingStep,
+  type KeyDelivery,
   type ResearcherOverview,
   type EmergencyLogEntry,
   type Study,
@@ -71,6 +73,17 @@ export const DOCUMENTS = {
 }`,
   recordsSent: `query RecordsSent($provider: String!, $first: Int!) {
   records(where: { provider: $provider }, orderBy: blockNumber, orderDirection: desc, first: $first) { ${RECORD_FIELDS} }
+}`,
+  deliveredTo: `query DeliveredTo($patient: String!, $grantee: String!) {
+  accessEvents(where: { patient: $patient, grantee: $grantee, kind: KEY_DELIVERED }, orderBy: position, orderDirection: asc, first: 1000) {
+    purpose record { id } copyCid ${EVENT}
+  }
+}`,
+  roleHolders: `query RoleHolders($role: String!) {
+  roleMemberships(where: { role: $role, active: true }, first: 1000) { account { id } }
+}`,
+  patientsNaming: `query PatientsNaming($contact: String!) {
+  emergencyContacts(where: { contact: $contact }, first: 1000) { patient { id } }
 }`,
   fundingHistory: `query FundingHistory($studyId: BigInt!) {
   fundings(where: { study_: { studyId: $studyId } }, orderBy: blockNumber, orderDirection: asc, first: 1000) {
@@ -561,6 +574,32 @@ export class GraphQLQueryBackend implements QueryBackend {
     return fundings
       .map((f) => ({ contributor: getAddress(f.contributor.id), amount: BigInt(f.amount), raised: BigInt(f.raised), at: eventRef(f) }))
       .sort((a, b) => byPosition(a.at, b.at));
+  }
+
+  async deliveredTo(patient: Address, grantee: Address): Promise<KeyDelivery[]> {
+    type Row = Ev & { purpose: number; record: Id; copyCid: Hex | null };
+    const { accessEvents } = await this.query<{ accessEvents: Row[] }>(DOCUMENTS.deliveredTo, {
+      patient: lower(patient),
+      grantee: lower(grantee),
+    });
+    return accessEvents.map((e) => ({
+      recordId: e.record.id as Hex,
+      purpose: purposeName(e.purpose),
+      copyCid: e.copyCid && e.copyCid !== "0x" ? e.copyCid : null,
+      at: eventRef(e),
+    }));
+  }
+
+  async roleHolders(role: RoleName): Promise<Address[]> {
+    const { roleMemberships } = await this.query<{ roleMemberships: { account: Id }[] }>(DOCUMENTS.roleHolders, { role: Role[role] });
+    return byAddress(roleMemberships.map((m) => getAddress(m.account.id)));
+  }
+
+  async patientsNaming(contact: Address): Promise<Address[]> {
+    const { emergencyContacts } = await this.query<{ emergencyContacts: { patient: Id }[] }>(DOCUMENTS.patientsNaming, {
+      contact: lower(contact),
+    });
+    return byAddress([...new Set(emergencyContacts.map((c) => getAddress(c.patient.id)))]);
   }
 
   async fundingTokens(): Promise<Address[]> {

@@ -19,7 +19,7 @@ import type { Deployment } from "../chain/deployments.ts";
 import { EMERGENCY_STATUS, Justification, type JustificationName } from "../chain/emergency.ts";
 import { toChainError } from "../chain/errors.ts";
 import { rejectReasonName } from "../chain/research.ts";
-import { purposeNames, type PurposeName } from "../chain/roles.ts";
+import { purposeNames, Role, type PurposeName, type RoleName } from "../chain/roles.ts";
 import { recordCategoryName } from "../fhir/categories.ts";
 import {
   addressTopic,
@@ -31,6 +31,7 @@ import {
   type RawLog,
 } from "./logs.ts";
 import {
+  byAddress,
   pageSize,
   type Dashboard,
   type DashboardOptions,
@@ -51,6 +52,7 @@ import {
   type QueryBackend,
   type RecordVersion,
   type FundingStep,
+  type KeyDelivery,
   type ResearcherOverview,
   type Study,
 } from "./types.ts";
@@ -185,6 +187,39 @@ export class RpcQueryBackend implements QueryBackend {
     return steps;
   }
 
+  async deliveredTo(patient: Address, grantee: Address): Promise<KeyDelivery[]> {
+    const logs = await this.contractLogs("consentManager", [KEY_DELIVERED, addressTopic(patient), addressTopic(grantee)]);
+    const stamps = new Stamps();
+    const deliveries = logs.map((log) => {
+      const { args } = decodeEventLog({ abi: consentManagerAbi, eventName: "KeyDelivered", data: log.data, topics: log.topics });
+      return { recordId: args.recordId, purpose: purposeName(args.purpose), copyCid: args.copyCid === "0x" ? null : args.copyCid, at: stamps.ref(log) };
+    });
+    await this.stamp(stamps);
+    return deliveries;
+  }
+
+  async roleHolders(role: RoleName): Promise<Address[]> {
+    const logs = await this.contractLogs("consortium", [[ROLE_GRANTED, ROLE_REVOKED], Role[role]]);
+    const holders = new Set<Address>();
+    for (const log of logs) {
+      const event = decodeEventLog({ abi: consortiumAbi, data: log.data, topics: log.topics });
+      if (event.eventName === "RoleGranted") holders.add(event.args.account);
+      else if (event.eventName === "RoleRevoked") holders.delete(event.args.account);
+    }
+    return byAddress([...holders]);
+  }
+
+  async patientsNaming(contact: Address): Promise<Address[]> {
+    // Contacts are not indexed (they are an array), so every proposal is read and filtered here.
+    const logs = await this.contractLogs("emergencyAccess", [CONTACTS_PROPOSED]);
+    const patients = new Set<Address>();
+    for (const log of logs) {
+      const { args } = decodeEventLog({ abi: emergencyAccessAbi, eventName: "ContactsProposed", data: log.data, topics: log.topics });
+      if (args.contacts.some((c) => c.toLowerCase() === contact.toLowerCase())) patients.add(args.patient);
+    }
+    return byAddress([...patients]);
+  }
+
   async fundingTokens(): Promise<Address[]> {
     const logs = await this.contractLogs("researchPool", [TOKEN_ALLOWED]);
     const allowed = new Map<Address, boolean>();
@@ -192,10 +227,7 @@ export class RpcQueryBackend implements QueryBackend {
       const { args } = decodeEventLog({ abi: researchPoolAbi, eventName: "TokenAllowed", data: log.data, topics: log.topics });
       allowed.set(args.token, args.allowed);
     }
-    return [...allowed]
-      .filter(([, ok]) => ok)
-      .map(([token]) => token)
-      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+    return byAddress([...allowed].filter(([, ok]) => ok).map(([token]) => token));
   }
 
   async hospitalStaff(hospital: Address): Promise<HospitalStaff | undefined> {
@@ -447,6 +479,10 @@ function topicOf(abi: readonly { type: string; name?: string }[], name: string):
 const RECORD_REGISTERED = topicOf(recordRegistryAbi, "RecordRegistered");
 const TOKEN_ALLOWED = topicOf(researchPoolAbi, "TokenAllowed");
 const CONTRIBUTED = topicOf(researchPoolAbi, "Contributed");
+const KEY_DELIVERED = topicOf(consentManagerAbi, "KeyDelivered");
+const ROLE_GRANTED = topicOf(consortiumAbi, "RoleGranted");
+const ROLE_REVOKED = topicOf(consortiumAbi, "RoleRevoked");
+const CONTACTS_PROPOSED = topicOf(emergencyAccessAbi, "ContactsProposed");
 const CONSENT_LOG_TOPICS = [
   "PolicySet",
   "PolicyRevoked",

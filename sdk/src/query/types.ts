@@ -9,7 +9,7 @@ import type { AccessLogEntry } from "../access/log.ts";
 import type { GrantStatusName, PolicyTerms } from "../chain/access.ts";
 import type { EmergencyStatusName, JustificationName } from "../chain/emergency.ts";
 import type { DataStatusName, RejectReasonName, StudyStatusName } from "../chain/research.ts";
-import type { PurposeName } from "../chain/roles.ts";
+import type { PurposeName, RoleName } from "../chain/roles.ts";
 import type { RecordCategoryName } from "../fhir/categories.ts";
 
 /** Where an event happened. `logIndex` orders events inside a block. */
@@ -180,6 +180,15 @@ export interface EmergencyOverview {
 
 // ── research ─────────────────────────────────────────────────────────────────────────────────
 
+/** One record key a patient delivered to a grantee. */
+export interface KeyDelivery {
+  recordId: Hex;
+  purpose: PurposeName;
+  /** The de-identified copy the key opens; null when it opens the record itself. */
+  copyCid: Hex | null;
+  at: EventRef;
+}
+
 /** One contribution to a study, and what the study had raised after it. */
 export interface FundingStep {
   contributor: Address;
@@ -295,10 +304,21 @@ export interface QueryBackend {
   recordsSent(provider: Address, page?: PageRequest): Promise<RecordVersion[]>;
   /** A study's contributions, oldest first, each with the total raised after it (at most 1,000 from a subgraph). */
   fundingHistory(studyId: bigint): Promise<FundingStep[]>;
+  /** Record keys `patient` delivered to `grantee`, oldest first (a de-identified copy's key has its `copyCid`). */
+  deliveredTo(patient: Address, grantee: Address): Promise<KeyDelivery[]>;
+  /** Accounts that hold a governance-verified role now (researchers, auditors…), by address. */
+  roleHolders(role: RoleName): Promise<Address[]>;
+  /** Patients who named `contact` in any emergency configuration, by address. */
+  patientsNaming(contact: Address): Promise<Address[]>;
   /** The ERC-20s governance allows new studies to raise (ETH always may, so it is not listed), by address. */
   fundingTokens(): Promise<Address[]>;
   /** Everything a patient's home screen shows. */
   dashboard(patient: Address, options?: DashboardOptions): Promise<Dashboard>;
+}
+
+/** Addresses in one order both backends share: by their lower-case hex. */
+export function byAddress(addresses: Address[]): Address[] {
+  return addresses.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
 }
 
 export function pageSize(page?: PageRequest, fallback = DEFAULT_PAGE_SIZE): number {

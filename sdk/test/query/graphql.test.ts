@@ -358,6 +358,17 @@ const RESPONSES: Record<string, (variables: Record<string, unknown>) => unknown>
       ],
     };
   },
+  DeliveredTo: (variables) => {
+    assert.deepEqual(variables, { patient: PATIENT, grantee: DOCTOR });
+    return {
+      accessEvents: [
+        { purpose: 0, record: { id: R(4) }, copyCid: "0x", ...EV(16, 3, 16) },
+        { purpose: 2, record: { id: R(2) }, copyCid: "0x0155", ...EV(17, 0, 17) },
+      ],
+    };
+  },
+  RoleHolders: () => ({ roleMemberships: [{ account: { id: HOSPITAL } }, { account: { id: DOCTOR } }] }),
+  PatientsNaming: () => ({ emergencyContacts: [{ patient: { id: PATIENT } }, { patient: { id: PATIENT } }, { patient: { id: DOCTOR } }] }),
   FundingTokens: () => ({ fundingTokens: [{ id: "0x1000000000000000000000000000000000000001" }, { id: "0xc00000000000000000000000000000000000000c" }] }),
 };
 
@@ -616,6 +627,20 @@ describe("GraphQLQueryBackend mapping (recorded responses)", () => {
         [getAddress(DOCTOR), 300n, 500n, 31n, 1, 1_700_000_031],
       ],
     );
+  });
+
+  it("maps key deliveries, role holders and the patients naming a contact", async () => {
+    const delivered = await q.deliveredTo(getAddress(PATIENT), getAddress(DOCTOR));
+    assert.deepEqual(
+      delivered.map((d) => [d.recordId, d.purpose, d.copyCid, d.at.blockNumber, d.at.logIndex]),
+      [
+        [R(4), "TREAT", null, 16n, 3],
+        [R(2), "HRESCH", "0x0155", 17n, 0],
+      ],
+    );
+    // Sorted by address, duplicates (a patient's several configurations) once.
+    assert.deepEqual(await q.roleHolders("RESEARCHER"), [getAddress(HOSPITAL), getAddress(DOCTOR)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    assert.deepEqual(await q.patientsNaming(getAddress(HOSPITAL)), [getAddress(DOCTOR), getAddress(PATIENT)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
   });
 
   it("lists the allowed funding tokens as checksummed addresses", async () => {

@@ -406,6 +406,29 @@ describe("RpcQueryBackend", () => {
     });
   });
 
+  describe("deliveredTo, roleHolders, patientsNaming", () => {
+    it("gives the keys a patient delivered to one grantee, oldest first, copies with their CID", async () => {
+      const toDoctor = await q.deliveredTo(addr.patient, addr.doctor);
+      assert.deepEqual(
+        toDoctor.map((d) => [d.recordId, d.purpose, d.copyCid]),
+        [did.amendment, did.records[1], did.records[2]].map((id) => [id, "TREAT", null]),
+      );
+      assert.ok(toDoctor.every((d) => d.at.timestamp > 0));
+      const toResearcher = await q.deliveredTo(addr.patient, addr.researcher);
+      assert.deepEqual(toResearcher.map((d) => [d.recordId, d.purpose]), [[did.amendment, "HRESCH"]]);
+      assert.match(toResearcher[0]!.copyCid ?? "", /^0x01/, "the anonymized copy's CID");
+      assert.deepEqual(await q.deliveredTo(addr.otherPatient, addr.doctor), []);
+    });
+
+    it("lists the holders of a verified role, and the patients who named a contact", async () => {
+      assert.deepEqual(await q.roleHolders("RESEARCHER"), [addr.researcher]);
+      assert.deepEqual(await q.roleHolders("AUDITOR"), [addr.auditor]);
+      assert.deepEqual(await q.roleHolders("PAYER"), []);
+      assert.deepEqual(await q.patientsNaming(addr.otherPatient), [addr.patient]);
+      assert.deepEqual(await q.patientsNaming(addr.doctor), []);
+    });
+  });
+
   describe("fundingTokens", () => {
     it("lists the ERC-20s allowed now, by address, without the one disallowed again", async () => {
       assert.deepEqual(await q.fundingTokens(), [TOKENS.a, TOKENS.c]);

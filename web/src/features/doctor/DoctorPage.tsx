@@ -6,8 +6,7 @@ import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { getAddress, isAddress, isAddressEqual, zeroAddress, type Address, type Hex } from "viem";
 import { DENY_EXPLANATIONS, requestAccess, type RequestResult } from "@caduceus/sdk/access/requests";
-import { consentManagerAbi } from "@caduceus/sdk/chain/abis";
-import { purposeNames, type PurposeName } from "@caduceus/sdk/chain/roles";
+import type { PurposeName } from "@caduceus/sdk/chain/roles";
 import type { PolicyView } from "@caduceus/sdk/query/types";
 import { useDeployment } from "../../chain/public-client.ts";
 import { cryptoCall } from "../../crypto/client.ts";
@@ -21,6 +20,7 @@ import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { useGrantsAndPolicies } from "../access/useAccess.ts";
 import { formatTime, purposeWords, roleOf, roleWords } from "../access/words.ts";
 import { RecordBody, download } from "../patient/RecordBody.tsx";
+import { useQueryBackend } from "../patient/useRecords.ts";
 import { EmergencySection } from "./EmergencySection.tsx";
 
 function RequestButton({ patient, policy, purpose }: { patient: Address; policy: PolicyView; purpose: PurposeName }) {
@@ -55,21 +55,15 @@ function RequestButton({ patient, policy, purpose }: { patient: Address; policy:
   );
 }
 
-/** Records whose keys were delivered to `reader` by `patient`, newest delivery last. */
+/** Records whose keys were delivered to `reader` by `patient`, each once with its latest purpose. */
 function useDeliveredToMe(patient: Address, reader: Address) {
-  const { deployment, publicClient } = useDeployment();
+  const query = useQueryBackend();
+  const { deployment } = useDeployment();
   return useQuery({
     queryKey: ["access", deployment.chainId, patient, "delivered", reader],
     queryFn: async () => {
-      const logs = await publicClient.getContractEvents({
-        address: deployment.contracts.consentManager.address,
-        abi: consentManagerAbi,
-        eventName: "KeyDelivered",
-        args: { patient, grantee: reader },
-        fromBlock: BigInt(deployment.contracts.consentManager.deployBlock),
-      });
       const seen = new Map<Hex, PurposeName>();
-      for (const log of logs) seen.set(log.args.recordId!, purposeNames(1n << BigInt(log.args.purpose!))[0]!);
+      for (const delivery of await query.deliveredTo(patient, reader)) seen.set(delivery.recordId, delivery.purpose);
       return [...seen.entries()].map(([recordId, purpose]) => ({ recordId, purpose }));
     },
   });

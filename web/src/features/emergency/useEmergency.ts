@@ -1,6 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { isAddressEqual, type Address } from "viem";
-import { emergencyAccessAbi } from "@caduceus/sdk/chain/abis";
+import type { Address } from "viem";
 import type { EmergencyOverview } from "@caduceus/sdk/query/types";
 import { useDeployment } from "../../chain/public-client.ts";
 import { useQueryBackend } from "../patient/useRecords.ts";
@@ -22,21 +21,10 @@ export function useEmergencyOverview(patient: Address | undefined, watch = false
 
 /** Patients who ever named `contact` among their emergency contacts. */
 export function usePatientsNaming(contact: Address) {
-  const { deployment, publicClient } = useDeployment();
+  const query = useQueryBackend();
+  const { deployment } = useDeployment();
   return useQuery({
     queryKey: ["emergency", deployment.chainId, "namedBy", contact],
-    queryFn: async (): Promise<Address[]> => {
-      const logs = await publicClient.getContractEvents({
-        address: deployment.contracts.emergencyAccess.address,
-        abi: emergencyAccessAbi,
-        eventName: "ContactsProposed",
-        fromBlock: BigInt(deployment.contracts.emergencyAccess.deployBlock),
-      });
-      const patients = new Set<Address>();
-      for (const log of logs) {
-        if (log.args.contacts?.some((c) => isAddressEqual(c, contact))) patients.add(log.args.patient!);
-      }
-      return [...patients];
-    },
+    queryFn: () => query.patientsNaming(contact),
   });
 }

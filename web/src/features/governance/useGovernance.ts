@@ -4,8 +4,9 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { zeroHash, type Address } from "viem";
-import { Role, type RoleName } from "@caduceus/sdk/chain/roles";
+import type { RoleName } from "@caduceus/sdk/chain/roles";
 import type { HospitalStaff } from "@caduceus/sdk/query/types";
+import { useDeployment } from "../../chain/public-client.ts";
 import { useQueryBackend } from "../patient/useRecords.ts";
 import { useReadChain } from "./useConsortium.ts";
 
@@ -39,29 +40,12 @@ export function useHospitals() {
   });
 }
 
-/** Current holders of `role`, folded from RoleGranted/RoleRevoked in order. */
+/** Current holders of `role`, by address. */
 export function useRoleHolders(role: RoleName) {
-  const chain = useReadChain();
+  const query = useQueryBackend();
+  const { deployment } = useDeployment();
   return useQuery({
-    queryKey: [GOVERNANCE_KEY, chain.chainId, "holders", role],
-    queryFn: async (): Promise<Address[]> => {
-      const fromBlock = BigInt(chain.deployment.contracts.consortium.deployBlock);
-      const args = { role: Role[role] };
-      const [granted, revoked] = await Promise.all(
-        (["RoleGranted", "RoleRevoked"] as const).map((eventName) =>
-          chain.call(() => chain.publicClient.getContractEvents({ ...chain.consortium, eventName, args, fromBlock })),
-        ),
-      );
-      const events = [...granted!.map((l) => ({ l, on: true })), ...revoked!.map((l) => ({ l, on: false }))].sort((a, b) =>
-        a.l.blockNumber === b.l.blockNumber ? a.l.logIndex - b.l.logIndex : a.l.blockNumber < b.l.blockNumber ? -1 : 1,
-      );
-      const holders = new Map<string, Address>();
-      for (const { l, on } of events) {
-        const account = l.args.account!;
-        if (on) holders.set(account.toLowerCase(), account);
-        else holders.delete(account.toLowerCase());
-      }
-      return [...holders.values()];
-    },
+    queryKey: [GOVERNANCE_KEY, deployment.chainId, "holders", role],
+    queryFn: () => query.roleHolders(role),
   });
 }
