@@ -376,16 +376,7 @@ export class GraphQLQueryBackend implements QueryBackend {
       anonymizedOnly: boolean;
     };
     type RevocationRow = Ev & { policyId: Hex; version: number };
-    type EmergencyRow = Ev & {
-      kind: "REQUESTED" | "GRANTED" | "CLOSED";
-      doctor: Id;
-      round: number;
-      justification: number | null;
-      approveBy: string | null;
-      expiresAt: string | null;
-      status: string | null;
-      closedBy: Id | null;
-    };
+    type EmergencyRow = Ev & EmergencyEventRow & { kind: "REQUESTED" | "GRANTED" | "CLOSED" };
     const first = pageSize(page);
     const before = page?.cursor ? parseCursor(page.cursor) : END_OF_CHAIN;
     const { accessEvents, policyVersions, policyRevocations, emergencyEvents } = await this.query<{
@@ -745,8 +736,7 @@ function parseCursor(cursor: string): bigint {
 /** A log entry without its position (Omit over each member of the union). */
 type Unplaced<T> = T extends unknown ? Omit<T, "blockNumber" | "transactionHash" | "logIndex"> : never;
 
-/** An EmergencyEvent as the access-log entry the RPC backend decodes from the same event. */
-function emergencyEntry(e: {
+type EmergencyEventRow = {
   kind: string;
   doctor: Id;
   round: number;
@@ -755,7 +745,10 @@ function emergencyEntry(e: {
   expiresAt: string | null;
   status: string | null;
   closedBy: Id | null;
-}): Unplaced<EmergencyLogEntry> {
+};
+
+/** An EmergencyEvent as the access-log entry the RPC backend decodes from the same event. */
+function emergencyEntry(e: EmergencyEventRow): Unplaced<EmergencyLogEntry> {
   const request = { doctor: getAddress(e.doctor.id), round: e.round };
   switch (e.kind) {
     case "REQUESTED":

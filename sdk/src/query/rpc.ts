@@ -167,12 +167,14 @@ export class RpcQueryBackend implements QueryBackend {
     const first = pageSize(page);
     const logs = await this.contractLogs("recordRegistry", [RECORD_REGISTERED, null, null, addressTopic(provider)]);
     // A provider amends only what it registered, so its own log holds every version chain whole.
-    const stamps = new Stamps();
-    const versions = foldRecords(logs, stamps)
+    // Block times are read for the returned page only (the unfilled Stamps leaves the rest at -1).
+    const versions = foldRecords(logs, new Stamps())
       .flatMap((record) => record.versions)
       .sort((a, b) => byPosition(b.registered, a.registered))
       .slice(0, first);
-    await this.stamp(stamps);
+    const unknown = versions.filter((v) => v.registered.timestamp < 0);
+    const times = await this.blockTimestamps(unknown.map((v) => v.registered.blockNumber));
+    for (const v of unknown) v.registered.timestamp = times.get(v.registered.blockNumber)!;
     return versions;
   }
 

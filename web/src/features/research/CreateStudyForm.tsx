@@ -15,7 +15,7 @@ import { useI18n } from "../../i18n/i18n.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 import { useContentStore } from "../governance/useConsortium.ts";
-import { RESEARCH_KEY, useFundingTokens } from "./useResearch.ts";
+import { ETH_TOKEN, RESEARCH_KEY, useFundingTokens } from "./useResearch.ts";
 
 const CATEGORY_NAMES = Object.keys(RecordCategory) as RecordCategoryName[];
 const MAX_DAYS = MAX_STUDY_DURATION / 86_400;
@@ -28,7 +28,7 @@ export function CreateStudyForm() {
   const write = useWriteFlow();
   const tokens = useFundingTokens();
   const [tokenAddress, setTokenAddress] = useState<Address>(zeroAddress);
-  const token = tokens.data?.find((option) => option.address === tokenAddress) ?? { address: zeroAddress, symbol: "ETH", decimals: 18 };
+  const token = tokens.data?.find((option) => option.address === tokenAddress) ?? ETH_TOKEN;
   const [protocol, setProtocol] = useState<File | null>(null);
   const [goal, setGoal] = useState("1");
   const [reward, setReward] = useState("0.01");
