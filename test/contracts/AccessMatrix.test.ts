@@ -1,170 +1,124 @@
 /**
- * Every restricted function of every contract, called by every kind of actor, from one table: who
- * may call it, and the exact error everyone else gets.
+ * Every external state-changing function of every deployable contract, called by every kind of
+ * actor, from one table: who may call it, and the exact error (with its arguments) everyone else
+ * gets. The table is checked against the ABIs: a function without a row, or a row for a function the
+ * ABI lacks, fails the first tests with its signature.
+ *
+ * Rows: test/contracts/access-matrix/<contract>.rows.ts (format: `Row` in fixture.ts); the cast and
+ * the one fixture: test/contracts/access-matrix/fixture.ts.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { network } from "hardhat";
-import { getAddress, keccak256, toHex, type Hex } from "viem";
-import { Role } from "@caduceus/sdk/chain/roles";
-import { deployCaduceus } from "../helpers/deploy.js";
-import { newRecord } from "../helpers/records.js";
+import { toFunctionSignature, type Abi } from "viem";
+import { ACTORS, matrixFixture, type ContractRows, type Outcome } from "./access-matrix/fixture.js";
+import { consentManagerRows } from "./access-matrix/consent-manager.rows.js";
+import { consortiumRows } from "./access-matrix/consortium.rows.js";
+import { emergencyAccessRows } from "./access-matrix/emergency-access.rows.js";
+import { keyRegistryRows } from "./access-matrix/key-registry.rows.js";
+import { recordRegistryRows } from "./access-matrix/record-registry.rows.js";
+import { researchPoolRows } from "./access-matrix/research-pool.rows.js";
 
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
 
-const ACTORS = ["governance", "hospital", "suspendedHospital", "doctor", "auditor", "patient", "stranger"] as const;
-type Actor = (typeof ACTORS)[number];
+const TABLES: ContractRows[] = [consortiumRows, keyRegistryRows, recordRegistryRows, consentManagerRows, emergencyAccessRows, researchPoolRows];
 
-async function matrixFixture() {
-  const c = await deployCaduceus(connection);
-  // otherHospital plays the suspended hospital; it wrote one record before its suspension.
-  const suspendedRecord = newRecord(c.patient.account.address, "by-suspended");
-  await c.recordRegistry.write.register([suspendedRecord], { account: c.otherHospital.account });
-  const hospitalRecord = newRecord(c.patient.account.address, "by-hospital");
-  await c.recordRegistry.write.register([hospitalRecord], { account: c.hospital.account });
-  await c.consortium.write.suspendHospital([c.otherHospital.account.address]);
-  const wallets: Record<Actor, typeof c.governance> = {
-    governance: c.governance,
-    hospital: c.hospital,
-    suspendedHospital: c.otherHospital,
-    doctor: c.doctor,
-    auditor: c.auditor,
-    patient: c.patient,
-    stranger: c.stranger,
-  };
-  return { ...c, wallets, hospitalRecord };
+/** The deployables: contracts/*.sol at the top level. */
+const DEPLOYABLES = readdirSync(path.resolve(import.meta.dirname, "../../contracts"), { withFileTypes: true })
+  .filter((e) => e.isFile() && e.name.endsWith(".sol"))
+  .map((e) => e.name.slice(0, -".sol".length));
+
+async function accessMatrixFixture() {
+  return matrixFixture(connection);
 }
 
-type Fixture = Awaited<ReturnType<typeof matrixFixture>>;
-const ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
-const who = (c: Fixture, actor: Actor) => getAddress(c.wallets[actor].account.address);
-const fresh = (label: string) => keccak256(toHex(label));
+const title = (t: ContractRows, fn: string, rowCase?: string) => `${t.name}.${fn}${rowCase ? ` [${rowCase}]` : ""}`;
 
-interface Row {
-  fn: string;
-  contract: "consortium" | "recordRegistry" | "keyRegistry";
-  call: (c: Fixture, actor: Actor) => Promise<Hex>;
-  allowed: Actor[];
-  /** The error and its arguments for an actor who is refused. */
-  refusal: (c: Fixture, actor: Actor) => [string, unknown[]];
+/** The state-changing functions of an ABI, by canonical signature (overloads apart). */
+function stateChanging(abi: Abi): string[] {
+  return abi
+    .filter((item) => item.type === "function" && item.stateMutability !== "view" && item.stateMutability !== "pure")
+    .map((item) => toFunctionSignature(item as Extract<Abi[number], { type: "function" }>));
 }
 
-const governanceOnly = (c: Fixture, actor: Actor): [string, unknown[]] => [
-  "AccessControlUnauthorizedAccount",
-  [who(c, actor), ADMIN_ROLE],
-];
-const activeHospitalOnly = (c: Fixture, actor: Actor): [string, unknown[]] =>
-  actor === "suspendedHospital"
-    ? ["RecordRegistryHospitalSuspended", [who(c, actor), 2]]
-    : ["RecordRegistryUnknownHospital", [who(c, actor)]];
+describe("access matrix: the table covers the ABIs", () => {
+  it("has a rows file for every deployable contract", () => {
+    const covered = new Set(TABLES.map((t) => t.name));
+    assert.deepEqual(
+      DEPLOYABLES.filter((name) => !covered.has(name)).map((name) => `no access-matrix rows for contract ${name}`),
+      [],
+    );
+  });
 
-const TABLE: Row[] = [
-  {
-    fn: "Consortium.admitHospital",
-    contract: "consortium",
-    call: (c, a) => c.consortium.write.admitHospital([getAddress(fresh(`h-${a}`).slice(0, 42)), "New", "0x"], { account: c.wallets[a].account }),
-    allowed: ["governance"],
-    refusal: governanceOnly,
-  },
-  {
-    fn: "Consortium.suspendHospital",
-    contract: "consortium",
-    call: (c, a) => c.consortium.write.suspendHospital([c.hospital.account.address], { account: c.wallets[a].account }),
-    allowed: ["governance"],
-    refusal: governanceOnly,
-  },
-  {
-    fn: "Consortium.reinstateHospital",
-    contract: "consortium",
-    call: (c, a) => c.consortium.write.reinstateHospital([c.otherHospital.account.address], { account: c.wallets[a].account }),
-    allowed: ["governance"],
-    refusal: governanceOnly,
-  },
-  {
-    fn: "Consortium.setRolePurposes",
-    contract: "consortium",
-    call: (c, a) => c.consortium.write.setRolePurposes([Role.PAYER, 1n], { account: c.wallets[a].account }),
-    allowed: ["governance"],
-    refusal: governanceOnly,
-  },
-  {
-    fn: "Consortium.grantRole(AUDITOR)",
-    contract: "consortium",
-    call: (c, a) => c.consortium.write.grantRole([Role.AUDITOR, c.stranger.account.address], { account: c.wallets[a].account }),
-    allowed: ["governance"],
-    refusal: governanceOnly,
-  },
-  {
-    fn: "Consortium.addStaff",
-    contract: "consortium",
-    call: (c, a) => c.consortium.write.addStaff([getAddress(fresh(`s-${a}`).slice(0, 42))], { account: c.wallets[a].account }),
-    allowed: ["hospital"],
-    refusal: (c, a) =>
-      a === "suspendedHospital" ? ["ConsortiumHospitalSuspended", [who(c, a)]] : ["ConsortiumUnknownHospital", [who(c, a)]],
-  },
-  {
-    fn: "RecordRegistry.register",
-    contract: "recordRegistry",
-    call: (c, a) => c.recordRegistry.write.register([newRecord(c.patient.account.address, `r-${a}`)], { account: c.wallets[a].account }),
-    allowed: ["hospital"],
-    refusal: activeHospitalOnly,
-  },
-  {
-    fn: "RecordRegistry.registerBatch",
-    contract: "recordRegistry",
-    call: (c, a) =>
-      c.recordRegistry.write.registerBatch([[newRecord(c.patient.account.address, `b-${a}`)]], { account: c.wallets[a].account }),
-    allowed: ["hospital"],
-    refusal: activeHospitalOnly,
-  },
-  {
-    fn: "RecordRegistry.registerOwn (for the patient)",
-    contract: "recordRegistry",
-    call: (c, a) => c.recordRegistry.write.registerOwn([newRecord(c.patient.account.address, `o-${a}`)], { account: c.wallets[a].account }),
-    allowed: ["patient"],
-    refusal: (c, a) => ["RecordRegistryNotPatient", [who(c, a), getAddress(c.patient.account.address)]],
-  },
-  {
-    fn: "RecordRegistry.amend (hospital's record)",
-    contract: "recordRegistry",
-    call: (c, a) =>
-      c.recordRegistry.write.amend([c.hospitalRecord.cidDigest, newRecord(c.patient.account.address, `a-${a}`)], { account: c.wallets[a].account }),
-    allowed: ["hospital"],
-    refusal: (c, a) => ["RecordRegistryNotAuthor", [who(c, a), c.hospitalRecord.cidDigest]],
-  },
-  {
-    fn: "RecordRegistry.postAudit",
-    contract: "recordRegistry",
-    call: (c, a) => c.recordRegistry.write.postAudit([c.hospitalRecord.cidDigest, 0, "0x"], { account: c.wallets[a].account }),
-    allowed: ["auditor"],
-    refusal: (c, a) => ["RecordRegistryNotAuditor", [who(c, a)]],
-  },
-  {
-    fn: "KeyRegistry.publish",
-    contract: "keyRegistry",
-    call: (c, a) => c.keyRegistry.write.publish([fresh(`k-${a}`), "0x"], { account: c.wallets[a].account }),
-    allowed: [...ACTORS],
-    refusal: () => ["none", []],
-  },
-];
-
-describe("access matrix: every restricted function × every actor", () => {
-  for (const row of TABLE) {
-    describe(row.fn, () => {
-      for (const actor of ACTORS) {
-        const allowed = row.allowed.includes(actor);
-        it(`${allowed ? "allows" : "refuses"} ${actor}`, async () => {
-          const c = await networkHelpers.loadFixture(matrixFixture);
-          if (allowed) {
-            const receipt = await c.publicClient.waitForTransactionReceipt({ hash: await row.call(c, actor) });
-            assert.equal(receipt.status, "success");
-            return;
-          }
-          const [error, args] = row.refusal(c, actor);
-          await viem.assertions.revertWithCustomErrorWithArgs(row.call(c, actor), c[row.contract], error as never, args as never);
-        });
-      }
+  for (const t of TABLES) {
+    it(`${t.name}: a row for every state-changing function, and only for functions of its ABI`, async () => {
+      const c = await networkHelpers.loadFixture(accessMatrixFixture);
+      const inAbi = stateChanging(c[t.contract].abi as Abi);
+      const inRows = new Set(t.rows.map((row) => row.fn));
+      const problems = [
+        ...inAbi.filter((fn) => !inRows.has(fn)).map((fn) => `no access-matrix row for ${t.name}.${fn}`),
+        ...[...inRows].filter((fn) => !inAbi.includes(fn)).map((fn) => `access-matrix row for ${t.name}.${fn}, which is not in its ABI`),
+      ];
+      assert.deepEqual(problems, []);
     });
+  }
+
+  it("every row is well-formed", () => {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const t of TABLES) {
+      for (const row of t.rows) {
+        const name = title(t, row.fn, row.case);
+        if (seen.has(name)) problems.push(`${name}: two rows (give them different cases)`);
+        seen.add(name);
+        if (row.allowed === "everyone") {
+          if (!row.why) problems.push(`${name}: an "everyone" row needs \`why\` (what authorizes the call instead)`);
+        } else {
+          if (!row.refused) problems.push(`${name}: needs \`refused\` (the error refused actors get)`);
+          if (row.fails) problems.push(`${name}: \`fails\` is for "everyone" rows; list refused actors through \`refused\``);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe("access matrix: every state-changing function × every actor", () => {
+  for (const t of TABLES) {
+    for (const row of t.rows) {
+      describe(title(t, row.fn, row.case), () => {
+        for (const actor of ACTORS) {
+          const everyone = row.allowed === "everyone";
+          const failure = everyone ? row.fails?.[actor] : undefined;
+          const allowed = !failure && (everyone || row.allowed.includes(actor));
+          const name = failure
+            ? `${actor} fails, not for access: ${failure.because}`
+            : allowed
+              ? `allows ${actor}${everyone ? ` (everyone: ${row.why})` : ""}`
+              : `refuses ${actor}`;
+          it(name, async () => {
+            const c = await networkHelpers.loadFixture(accessMatrixFixture);
+            if (allowed) {
+              const receipt = await c.publicClient.waitForTransactionReceipt({ hash: await row.call(c, actor) });
+              assert.equal(receipt.status, "success");
+              return;
+            }
+            const outcome: Outcome | undefined = failure ? failure.outcome(c) : row.refused?.(c, actor);
+            assert.ok(outcome, `${title(t, row.fn, row.case)} has no \`refused\` for ${actor}`);
+            const contract = c[t.contract];
+            if ("event" in outcome) {
+              await viem.assertions.emitWithArgs(row.call(c, actor), contract, outcome.event as never, outcome.args as never);
+            } else if (outcome.args.length === 0) {
+              await viem.assertions.revertWithCustomError(row.call(c, actor), contract, outcome.error as never);
+            } else {
+              await viem.assertions.revertWithCustomErrorWithArgs(row.call(c, actor), contract, outcome.error as never, outcome.args as never);
+            }
+          });
+        }
+      });
+    }
   }
 });
