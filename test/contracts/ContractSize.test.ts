@@ -7,11 +7,12 @@
  * runs) instruments the sources and writes inflated bytecode into the same artifacts, so the test
  * uses an artifact only when its build compiled the sources as they are on disk with the production
  * profile's settings; otherwise it compiles the deployables itself, in memory, through Hardhat's build
- * system with coverage off (artifacts and compile cache untouched).
+ * system with coverage off (artifacts and compile cache untouched; the sizes are kept in
+ * cache/contract-sizes.json under the compiler inputs' build ids for the next run).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
@@ -67,7 +68,13 @@ async function sizesFromCompiler(): Promise<Map<string, number>> {
   const jobs = await hre.solidity.getCompilationJobs(rootFiles, { buildProfile: PROFILE, force: true, quiet: true });
   assert.ok(!("reason" in jobs) && "compilationJobsPerFile" in jobs, "could not plan the compilation of the deployables");
   const sizes = new Map<string, number>();
-  for (const job of new Set(jobs.compilationJobsPerFile.values())) {
+  // Keyed by the compiler inputs' build ids, so a second coverage run of the same sources reuses them.
+  const cacheFile = path.join(root, "cache", "contract-sizes.json");
+  const uniqueJobs = [...new Set(jobs.compilationJobsPerFile.values())];
+  const key = (await Promise.all(uniqueJobs.map((job) => job.getBuildId()))).sort().join(",");
+  const cached = await readJson<{ key: string; sizes: Record<string, number> }>(cacheFile).catch(() => undefined);
+  if (cached?.key === key) return new Map(Object.entries(cached.sizes));
+  for (const job of uniqueJobs) {
     const { output } = await hre.solidity.runCompilationJob(job, { buildProfile: PROFILE, quiet: true });
     const errors = (output.errors ?? []).filter((e) => e.severity === "error");
     assert.deepEqual(errors, [], "the deployables do not compile");
@@ -77,6 +84,8 @@ async function sizesFromCompiler(): Promise<Map<string, number>> {
       }
     }
   }
+  await mkdir(path.dirname(cacheFile), { recursive: true });
+  await writeFile(cacheFile, JSON.stringify({ key, sizes: Object.fromEntries(sizes) }, null, 2));
   return sizes;
 }
 
