@@ -24,7 +24,14 @@ import { researchPoolRows } from "./access-matrix/research-pool.rows.js";
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
 
-const TABLES: ContractRows[] = [consortiumRows, keyRegistryRows, recordRegistryRows, consentManagerRows, emergencyAccessRows, researchPoolRows];
+const TABLES: ContractRows[] = [
+  consortiumRows,
+  keyRegistryRows,
+  recordRegistryRows,
+  consentManagerRows,
+  emergencyAccessRows,
+  researchPoolRows,
+];
 
 /** The deployables: contracts/*.sol at the top level. */
 const DEPLOYABLES = readdirSync(path.resolve(import.meta.dirname, "../../contracts"), { withFileTypes: true })
@@ -60,7 +67,9 @@ describe("access matrix: the table covers the ABIs", () => {
       const inRows = new Set(t.rows.map((row) => row.fn));
       const problems = [
         ...inAbi.filter((fn) => !inRows.has(fn)).map((fn) => `no access-matrix row for ${t.name}.${fn}`),
-        ...[...inRows].filter((fn) => !inAbi.includes(fn)).map((fn) => `access-matrix row for ${t.name}.${fn}, which is not in its ABI`),
+        ...[...inRows]
+          .filter((fn) => !inAbi.includes(fn))
+          .map((fn) => `access-matrix row for ${t.name}.${fn}, which is not in its ABI`),
       ];
       assert.deepEqual(problems, []);
     });
@@ -78,7 +87,8 @@ describe("access matrix: the table covers the ABIs", () => {
           if (!row.why) problems.push(`${name}: an "everyone" row needs \`why\` (what authorizes the call instead)`);
         } else {
           if (!row.refused) problems.push(`${name}: needs \`refused\` (the error refused actors get)`);
-          if (row.fails) problems.push(`${name}: \`fails\` is for "everyone" rows; list refused actors through \`refused\``);
+          if (row.fails)
+            problems.push(`${name}: \`fails\` is for "everyone" rows; list refused actors through \`refused\``);
         }
       }
     }
@@ -110,11 +120,21 @@ describe("access matrix: every state-changing function × every actor", () => {
             assert.ok(outcome, `${title(t, row.fn, row.case)} has no \`refused\` for ${actor}`);
             const contract = c[t.contract];
             if ("event" in outcome) {
-              await viem.assertions.emitWithArgs(row.call(c, actor), contract, outcome.event as never, outcome.args as never);
+              await viem.assertions.emitWithArgs(
+                row.call(c, actor),
+                contract,
+                outcome.event as never,
+                outcome.args as never,
+              );
             } else if (outcome.args.length === 0) {
               await viem.assertions.revertWithCustomError(row.call(c, actor), contract, outcome.error as never);
             } else {
-              await viem.assertions.revertWithCustomErrorWithArgs(row.call(c, actor), contract, outcome.error as never, outcome.args as never);
+              await viem.assertions.revertWithCustomErrorWithArgs(
+                row.call(c, actor),
+                contract,
+                outcome.error as never,
+                outcome.args as never,
+              );
             }
           });
         }

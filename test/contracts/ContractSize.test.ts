@@ -46,14 +46,19 @@ async function sizesFromArtifacts(): Promise<Map<string, number> | undefined> {
   const profile = hardhatConfig.solidity as { profiles: Record<string, { settings: { optimizer: unknown } }> };
   const sizes = new Map<string, number>();
   for (const name of deployables) {
-    const artifact = await readJson<Artifact>(path.join(root, "artifacts/contracts", `${name}.sol`, `${name}.json`)).catch(() => undefined);
-    if (artifact === undefined) return undefined;
-    const buildInfo = await readJson<{ input: { sources: Record<string, { content: string }>; settings: { optimizer: unknown } } }>(
-      path.join(root, "artifacts/build-info", `${artifact.buildInfoId}.json`),
+    const artifact = await readJson<Artifact>(
+      path.join(root, "artifacts/contracts", `${name}.sol`, `${name}.json`),
     ).catch(() => undefined);
+    if (artifact === undefined) return undefined;
+    const buildInfo = await readJson<{
+      input: { sources: Record<string, { content: string }>; settings: { optimizer: unknown } };
+    }>(path.join(root, "artifacts/build-info", `${artifact.buildInfoId}.json`)).catch(() => undefined);
     const compiled = buildInfo?.input.sources[artifact.inputSourceName]?.content;
     const onDisk = await readFile(path.join(root, "contracts", `${name}.sol`), "utf8");
-    if (compiled !== onDisk || !isDeepStrictEqual(buildInfo?.input.settings.optimizer, profile.profiles[PROFILE].settings.optimizer)) {
+    if (
+      compiled !== onDisk ||
+      !isDeepStrictEqual(buildInfo?.input.settings.optimizer, profile.profiles[PROFILE].settings.optimizer)
+    ) {
       return undefined;
     }
     sizes.set(name, byteLength(artifact.deployedBytecode));
@@ -66,7 +71,10 @@ async function sizesFromCompiler(): Promise<Map<string, number>> {
   const hre = await createHardhatRuntimeEnvironment(hardhatConfig, { coverage: false }, root);
   const rootFiles = deployables.map((name) => path.join(root, "contracts", `${name}.sol`));
   const jobs = await hre.solidity.getCompilationJobs(rootFiles, { buildProfile: PROFILE, force: true, quiet: true });
-  assert.ok(!("reason" in jobs) && "compilationJobsPerFile" in jobs, "could not plan the compilation of the deployables");
+  assert.ok(
+    !("reason" in jobs) && "compilationJobsPerFile" in jobs,
+    "could not plan the compilation of the deployables",
+  );
   const sizes = new Map<string, number>();
   // Keyed by the compiler inputs' build ids, so a second coverage run of the same sources reuses them.
   const cacheFile = path.join(root, "cache", "contract-sizes.json");
@@ -93,15 +101,22 @@ describe("contract sizes (EIP-170 guard)", () => {
   it(`every deployable's deployed bytecode is at most ${MAX_DEPLOYED_BYTES} bytes (90 % of EIP-170's ${EIP170_LIMIT})`, async () => {
     const fromArtifacts = await sizesFromArtifacts();
     const sizes = fromArtifacts ?? (await sizesFromCompiler());
-    console.log(`deployed sizes (${fromArtifacts ? "artifacts" : "compiled without coverage instrumentation"}, ${PROFILE} profile):`);
+    console.log(
+      `deployed sizes (${fromArtifacts ? "from the artifacts" : "compiled without coverage instrumentation"}, ${PROFILE} profile settings):`,
+    );
     for (const name of deployables) {
       const size = sizes.get(name);
-      console.log(`  ${name.padEnd(16)} ${String(size).padStart(6)} bytes  ${((100 * (size ?? 0)) / EIP170_LIMIT).toFixed(1).padStart(5)} % of EIP-170`);
+      console.log(
+        `  ${name.padEnd(16)} ${String(size).padStart(6)} bytes  ${((100 * (size ?? 0)) / EIP170_LIMIT).toFixed(1).padStart(5)} % of EIP-170`,
+      );
     }
     assert.deepEqual([...sizes.keys()].sort(), deployables, "a deployable has no bytecode");
     const over = deployables
       .filter((name) => sizes.get(name)! > MAX_DEPLOYED_BYTES)
-      .map((name) => `${name} is ${sizes.get(name)} bytes, over ${MAX_DEPLOYED_BYTES} (90 % of EIP-170's ${EIP170_LIMIT}): split it or move logic to a library`);
+      .map(
+        (name) =>
+          `${name} is ${sizes.get(name)} bytes, over ${MAX_DEPLOYED_BYTES} (90 % of EIP-170's ${EIP170_LIMIT}): split it or move logic to a library`,
+      );
     assert.deepEqual(over, []);
   });
 });

@@ -26,7 +26,12 @@ export const consentManagerRows: ContractRows = {
       allowed: ["patient", "hospital"],
       call: (c, a) =>
         c.consentManager.write.deliverKeys(
-          [c.patientAddress, c.doctor.account.address, Purpose.TREAT, [{ recordId: c.hospitalRecord.cidDigest, copyCid: "0x", envelope }]],
+          [
+            c.patientAddress,
+            c.doctor.account.address,
+            Purpose.TREAT,
+            [{ recordId: c.hospitalRecord.cidDigest, copyCid: "0x", envelope }],
+          ],
           by(c, a),
         ),
       refused: (c, a) => revert("ConsentNotKeyCustodian", who(c, a), c.hospitalRecord.cidDigest),
@@ -41,22 +46,38 @@ export const consentManagerRows: ContractRows = {
       fn: `requestAccess(address,bytes32,${T.PolicyTerms},uint8,uint8,uint48)`,
       case: "the patient's policy for every active doctor",
       allowed: ["doctor"],
-      call: (c, a) => c.consentManager.write.requestAccess([c.patientAddress, POLICY.role, c.terms.role, Purpose.TREAT, Rights.READ, 0], by(c, a)),
+      call: (c, a) =>
+        c.consentManager.write.requestAccess(
+          [c.patientAddress, POLICY.role, c.terms.role, Purpose.TREAT, Rights.READ, 0],
+          by(c, a),
+        ),
       refused: (c, a) =>
-        emits("AccessRequested", c.patientAddress, who(c, a), POLICY.role, Purpose.TREAT, Rights.READ, DENIED, NOT_GRANTEE, 0),
+        emits(
+          "AccessRequested",
+          c.patientAddress,
+          who(c, a),
+          POLICY.role,
+          Purpose.TREAT,
+          Rights.READ,
+          DENIED,
+          NOT_GRANTEE,
+          0,
+        ),
     },
     {
       fn: "revoke(address,address,uint8)",
       case: "the patient's grant to the doctor",
       allowed: ["patient"],
-      call: (c, a) => c.consentManager.write.revoke([c.patientAddress, c.doctor.account.address, Purpose.TREAT], by(c, a)),
+      call: (c, a) =>
+        c.consentManager.write.revoke([c.patientAddress, c.doctor.account.address, Purpose.TREAT], by(c, a)),
       refused: (c, a) => revert("ConsentNotGrantor", who(c, a)),
     },
     {
       fn: "revoke(address,address,uint8)",
       case: "the doctor's shared grant to the hospital",
       allowed: ["patient", "doctor"],
-      call: (c, a) => c.consentManager.write.revoke([c.patientAddress, c.hospital.account.address, Purpose.TREAT], by(c, a)),
+      call: (c, a) =>
+        c.consentManager.write.revoke([c.patientAddress, c.hospital.account.address, Purpose.TREAT], by(c, a)),
       refused: (c, a) => revert("ConsentNotGrantor", who(c, a)),
     },
     {
@@ -79,13 +100,17 @@ export const consentManagerRows: ContractRows = {
         const policy = freshTerms(c);
         const deadline = BigInt(2 ** 40);
         const signature = await signPolicy(c.patient, c.consentManager.address, id("policy:new"), 1, policy, deadline);
-        return c.consentManager.write.setPolicyWithSig([c.patientAddress, id("policy:new"), policy, deadline, signature], by(c, a));
+        return c.consentManager.write.setPolicyWithSig(
+          [c.patientAddress, id("policy:new"), policy, deadline, signature],
+          by(c, a),
+        );
       },
     },
     {
       fn: "share(address,address,uint8,uint48)",
       allowed: ["doctor"],
-      call: (c, a) => c.consentManager.write.share([c.patientAddress, c.hospital.account.address, Purpose.TREAT, 0], by(c, a)),
+      call: (c, a) =>
+        c.consentManager.write.share([c.patientAddress, c.hospital.account.address, Purpose.TREAT, 0], by(c, a)),
       refused: (c, a) => revert("ConsentCannotShare", who(c, a), who(c, "hospital"), Purpose.TREAT),
     },
   ],

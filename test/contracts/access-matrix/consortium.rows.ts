@@ -1,11 +1,23 @@
 import { Role } from "@caduceus/sdk/chain/roles";
-import { ADMIN_ROLE, addressOf, by, revert, UNGRANTABLE, who, type Actor, type ContractRows, type Fixture } from "./fixture.js";
+import {
+  ADMIN_ROLE,
+  addressOf,
+  by,
+  revert,
+  UNGRANTABLE,
+  who,
+  type Actor,
+  type ContractRows,
+  type Fixture,
+} from "./fixture.js";
 
 /** OpenZeppelin's refusal for a function of the default admin. */
 const governanceOnly = (c: Fixture, a: Actor) => revert("AccessControlUnauthorizedAccount", who(c, a), ADMIN_ROLE);
 /** Hospital functions: a suspended hospital is told so, anyone else is not a hospital. */
 const activeHospitalOnly = (c: Fixture, a: Actor) =>
-  a === "suspendedHospital" ? revert("ConsortiumHospitalSuspended", who(c, a)) : revert("ConsortiumUnknownHospital", who(c, a));
+  a === "suspendedHospital"
+    ? revert("ConsortiumHospitalSuspended", who(c, a))
+    : revert("ConsortiumUnknownHospital", who(c, a));
 
 export const consortiumRows: ContractRows = {
   contract: "consortium",
@@ -73,7 +85,9 @@ export const consortiumRows: ContractRows = {
       allowed: ["hospital"],
       call: (c, a) => c.consortium.write.removeStaff([c.doctor.account.address], by(c, a)),
       refused: (c, a) =>
-        a === "suspendedHospital" ? revert("ConsortiumNotStaff", who(c, "doctor"), who(c, a)) : revert("ConsortiumUnknownHospital", who(c, a)),
+        a === "suspendedHospital"
+          ? revert("ConsortiumNotStaff", who(c, "doctor"), who(c, a))
+          : revert("ConsortiumUnknownHospital", who(c, a)),
     },
     {
       fn: "removeStaff(address)",
@@ -81,7 +95,9 @@ export const consortiumRows: ContractRows = {
       allowed: ["suspendedHospital"],
       call: (c, a) => c.consortium.write.removeStaff([c.wallets.suspendedStaff.account.address], by(c, a)),
       refused: (c, a) =>
-        a === "hospital" ? revert("ConsortiumNotStaff", who(c, "suspendedStaff"), who(c, a)) : revert("ConsortiumUnknownHospital", who(c, a)),
+        a === "hospital"
+          ? revert("ConsortiumNotStaff", who(c, "suspendedStaff"), who(c, a))
+          : revert("ConsortiumUnknownHospital", who(c, a)),
     },
     {
       fn: "renounceRole(bytes32,address)",

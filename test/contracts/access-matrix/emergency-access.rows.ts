@@ -33,16 +33,26 @@ export const emergencyAccessRows: ContractRows = {
       fn: `postKeys(address,uint32,${T.EmergencyKey}[])`,
       allowed: ["patient", "hospital"],
       call: (c, a) =>
-        c.emergencyAccess.write.postKeys([c.patientAddress, 1, [{ recordId: c.hospitalRecord.cidDigest, envelope: share }]], by(c, a)),
+        c.emergencyAccess.write.postKeys(
+          [c.patientAddress, 1, [{ recordId: c.hospitalRecord.cidDigest, envelope: share }]],
+          by(c, a),
+        ),
       refused: (c, a) => revert("EmergencyNotKeyCustodian", who(c, a), c.hospitalRecord.cidDigest),
     },
     {
       fn: "proposeContacts(address[],uint8,bytes)",
       allowed: "everyone",
       why: "the contacts are the caller's own",
-      call: (c, a) => c.emergencyAccess.write.proposeContacts([[c.wallets.contact.account.address, c.contact2.account.address], 2, cid("new-shares")], by(c, a)),
+      call: (c, a) =>
+        c.emergencyAccess.write.proposeContacts(
+          [[c.wallets.contact.account.address, c.contact2.account.address], 2, cid("new-shares")],
+          by(c, a),
+        ),
       fails: {
-        contact: { because: "nobody is their own emergency contact", outcome: (c) => revert("EmergencyInvalidContact", who(c, "contact")) },
+        contact: {
+          because: "nobody is their own emergency contact",
+          outcome: (c) => revert("EmergencyInvalidContact", who(c, "contact")),
+        },
       },
     },
     {
@@ -55,7 +65,11 @@ export const emergencyAccessRows: ContractRows = {
       fn: "request(address,uint8,bytes,uint48)",
       case: "for the other patient",
       allowed: ["doctor"],
-      call: (c, a) => c.emergencyAccess.write.request([c.otherPatientAddress, Justification.UNCONSCIOUS, cid("note"), HOUR], by(c, a)),
+      call: (c, a) =>
+        c.emergencyAccess.write.request(
+          [c.otherPatientAddress, Justification.UNCONSCIOUS, cid("note"), HOUR],
+          by(c, a),
+        ),
       refused: (c, a) => revert("EmergencyNotDoctor", who(c, a)),
     },
     {
@@ -74,7 +88,12 @@ export const emergencyAccessRows: ContractRows = {
           domain: emergencyDomain(await c.contact2.getChainId(), c.emergencyAccess.address),
           types: EMERGENCY_APPROVAL_TYPES,
           primaryType: "EmergencyApproval",
-          message: { patient: c.patientAddress, doctor: c.doctor.account.address, round: 1, shareHash: keccak256(share) },
+          message: {
+            patient: c.patientAddress,
+            doctor: c.doctor.account.address,
+            round: 1,
+            shareHash: keccak256(share),
+          },
         });
         return c.emergencyAccess.write.submitSignedApprovals(
           [c.patientAddress, c.doctor.account.address, [{ contact: c.contact2.account.address, share, signature }]],

@@ -61,7 +61,12 @@ export const cid = (seed: string): Hex => binaryCid({ cidCodec: 0x55, cidDigest:
 /** A reproducible address nobody controls. */
 export const addressOf = (seed: string): Address => getAddress(keccak256(toHex(seed)).slice(0, 42));
 export const id = (label: string): Hex => keccak256(toHex(label));
-export const POLICY = { treat: id("policy:treat"), role: id("policy:role"), pending: id("policy:pending"), research: id("policy:research") };
+export const POLICY = {
+  treat: id("policy:treat"),
+  role: id("policy:role"),
+  pending: id("policy:pending"),
+  research: id("policy:research"),
+};
 
 /**
  * One deployment with every role and one object of every kind a restricted function acts on:
@@ -110,28 +115,55 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
   const treatTerms = terms(now, { grantee: c.doctor.account.address, rights: Rights.READ | Rights.SHARE });
   const roleTerms = terms(now, { role: Role.DOCTOR });
   const pendingTerms = terms(now, { grantee: c.otherDoctor.account.address, autoApprove: false });
-  const researchTerms = terms(now, { grantee: c.researcher.account.address, purposeNames: ["HRESCH"], anonymizedOnly: true });
+  const researchTerms = terms(now, {
+    grantee: c.researcher.account.address,
+    purposeNames: ["HRESCH"],
+    anonymizedOnly: true,
+  });
   await c.consentManager.write.setPolicy([POLICY.treat, treatTerms], as(c.patient));
   await c.consentManager.write.setPolicy([POLICY.role, roleTerms], as(c.patient));
   await c.consentManager.write.setPolicy([POLICY.pending, pendingTerms], as(c.patient));
   await c.consentManager.write.setPolicy([POLICY.research, researchTerms], as(c.patient));
   await c.consentManager.write.setPolicy([POLICY.research, researchTerms], as(c.otherPatient));
-  await c.consentManager.write.requestAccess([patient, POLICY.treat, treatTerms, Purpose.TREAT, Rights.READ | Rights.SHARE, 0], as(c.doctor));
+  await c.consentManager.write.requestAccess(
+    [patient, POLICY.treat, treatTerms, Purpose.TREAT, Rights.READ | Rights.SHARE, 0],
+    as(c.doctor),
+  );
   await c.consentManager.write.share([patient, c.hospital.account.address, Purpose.TREAT, 0], as(c.doctor));
-  await c.consentManager.write.requestAccess([patient, POLICY.pending, pendingTerms, Purpose.TREAT, Rights.READ, 0], as(c.otherDoctor));
+  await c.consentManager.write.requestAccess(
+    [patient, POLICY.pending, pendingTerms, Purpose.TREAT, Rights.READ, 0],
+    as(c.otherDoctor),
+  );
   for (const p of [patient, otherPatient]) {
-    await c.consentManager.write.requestAccess([p, POLICY.research, researchTerms, Purpose.HRESCH, Rights.READ, 0], as(c.researcher));
+    await c.consentManager.write.requestAccess(
+      [p, POLICY.research, researchTerms, Purpose.HRESCH, Rights.READ, 0],
+      as(c.researcher),
+    );
   }
 
   // Research: A funded, the patient's contribution accepted and the other patient's waiting;
   // B funded without contributions; C still funding; D cancelled after the donor's contribution.
   const study = async (goal: bigint) => {
-    const params = { token: zeroAddress, goal, deadline: now + 30 * DAY, reward: FINNEY, maxContributions: 3, categories: 1 << Category.Lab, protocolCid: cid("protocol") };
+    const params = {
+      token: zeroAddress,
+      goal,
+      deadline: now + 30 * DAY,
+      reward: FINNEY,
+      maxContributions: 3,
+      categories: 1 << Category.Lab,
+      protocolCid: cid("protocol"),
+    };
     await c.researchPool.write.createStudy([params], as(c.researcher));
     return c.researchPool.read.studyCount();
   };
-  const fund = (studyId: bigint, amount: bigint) => c.researchPool.write.contribute([studyId, amount], { account: donor.account, value: amount });
-  const studies = { funded: await study(3n * FINNEY), open: await study(3n * FINNEY), funding: await study(1000n * FINNEY), cancelled: await study(1000n * FINNEY) };
+  const fund = (studyId: bigint, amount: bigint) =>
+    c.researchPool.write.contribute([studyId, amount], { account: donor.account, value: amount });
+  const studies = {
+    funded: await study(3n * FINNEY),
+    open: await study(3n * FINNEY),
+    funding: await study(1000n * FINNEY),
+    cancelled: await study(1000n * FINNEY),
+  };
   await fund(studies.funded, 3n * FINNEY);
   await fund(studies.open, 3n * FINNEY);
   await fund(studies.cancelled, FINNEY);
@@ -146,7 +178,12 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
   const contacts = [getAddress(contact.account.address), getAddress(contact2.account.address)];
   await c.emergencyAccess.write.proposeContacts([contacts, 2, cid("shares")], as(c.patient));
   await c.emergencyAccess.write.proposeContacts([contacts, 2, cid("other-shares")], as(c.otherPatient));
-  const delayedEmergency = await viem.deployContract("EmergencyAccess", [c.consortium.address, c.recordRegistry.address, DAY, LIMITS]);
+  const delayedEmergency = await viem.deployContract("EmergencyAccess", [
+    c.consortium.address,
+    c.recordRegistry.address,
+    DAY,
+    LIMITS,
+  ]);
   await delayedEmergency.write.proposeContacts([contacts, 2, cid("shares")], as(c.patient));
   await c.emergencyAccess.write.request([patient, Justification.UNCONSCIOUS, cid("note"), 4 * HOUR], as(c.doctor));
   await time.increase(LIMITS.cooldown + 1);
@@ -167,7 +204,8 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
 }
 
 export type Fixture = Awaited<ReturnType<typeof matrixFixture>>;
-export type ContractKey = "consortium" | "keyRegistry" | "recordRegistry" | "consentManager" | "emergencyAccess" | "researchPool";
+export type ContractKey =
+  "consortium" | "keyRegistry" | "recordRegistry" | "consentManager" | "emergencyAccess" | "researchPool";
 
 /** The checksummed address of an actor. */
 export const who = (c: Fixture, actor: Actor): Address => getAddress(c.wallets[actor].account.address);

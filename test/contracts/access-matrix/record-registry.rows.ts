@@ -4,7 +4,9 @@ import { by, revert, T, who, type Actor, type ContractRows, type Fixture } from 
 
 /** A record's writer must be an active hospital: a suspended one is told so with its id (2). */
 const activeHospitalOnly = (c: Fixture, a: Actor) =>
-  a === "suspendedHospital" ? revert("RecordRegistryHospitalSuspended", who(c, a), 2) : revert("RecordRegistryUnknownHospital", who(c, a));
+  a === "suspendedHospital"
+    ? revert("RecordRegistryHospitalSuspended", who(c, a), 2)
+    : revert("RecordRegistryUnknownHospital", who(c, a));
 
 export const recordRegistryRows: ContractRows = {
   contract: "recordRegistry",
@@ -14,7 +16,8 @@ export const recordRegistryRows: ContractRows = {
       fn: `amend(bytes32,${T.NewRecord})`,
       case: "a hospital's record",
       allowed: ["hospital"],
-      call: (c, a) => c.recordRegistry.write.amend([c.hospitalRecord.cidDigest, newRecord(c.patientAddress, `amend:${a}`)], by(c, a)),
+      call: (c, a) =>
+        c.recordRegistry.write.amend([c.hospitalRecord.cidDigest, newRecord(c.patientAddress, `amend:${a}`)], by(c, a)),
       refused: (c, a) => revert("RecordRegistryNotAuthor", who(c, a), c.hospitalRecord.cidDigest),
     },
     {
@@ -57,7 +60,10 @@ export const recordRegistryRows: ContractRows = {
         const record = newRecord(c.patientAddress, "with-sig");
         const deadline = BigInt(2 ** 40);
         const signature = await signRegistration(c, c.hospital, record, deadline);
-        return c.recordRegistry.write.registerWithSig([record, c.hospital.account.address, deadline, signature], by(c, a));
+        return c.recordRegistry.write.registerWithSig(
+          [record, c.hospital.account.address, deadline, signature],
+          by(c, a),
+        );
       },
     },
   ],

@@ -70,7 +70,11 @@ export const researchPoolRows: ContractRows = {
     {
       fn: "rejectContribution(uint256,address,uint8)",
       allowed: ["researcher"],
-      call: (c, a) => c.researchPool.write.rejectContribution([c.studies.funded, c.otherPatientAddress, RejectReason.OTHER], by(c, a)),
+      call: (c, a) =>
+        c.researchPool.write.rejectContribution(
+          [c.studies.funded, c.otherPatientAddress, RejectReason.OTHER],
+          by(c, a),
+        ),
       refused: studyResearcherOnly("funded"),
     },
     {
