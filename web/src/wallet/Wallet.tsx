@@ -17,6 +17,21 @@ const DEMO_ROLES = demoRoles();
 
 const roleName = (t: Translate, role: DemoRole) => t(`demo.role.${role.kind}`, { n: role.n });
 
+/** The page each demo role starts on (App.tsx's routes). */
+const ROLE_HOME: Record<DemoRole["kind"], string> = {
+  governance: "governance",
+  hospital: "hospital",
+  doctor: "doctor",
+  patient: "records",
+  contact: "emergency",
+  researcher: "research",
+  donor: "research",
+};
+const goHome = (index: number) => {
+  const role = DEMO_ROLES.find((r) => r.index === index);
+  if (role) window.location.hash = `#/${ROLE_HOME[role.kind]}`;
+};
+
 /** What Caduceus is and what each demo role can try: three sentences above the connect box. */
 function About() {
   const { t } = useI18n();
@@ -92,7 +107,15 @@ export function ConnectPanel() {
                     type="button"
                     title={role.label}
                     disabled={connect.isPending}
-                    onClick={() => void demo.selectAccount(role.index).then(() => connect.mutate({ connector: demo }))}
+                    onClick={() =>
+                      void demo
+                        .selectAccount(role.index)
+                        .then(() => connect.mutateAsync({ connector: demo }))
+                        .then(
+                          () => goHome(role.index),
+                          () => {},
+                        )
+                    }
                   >
                     {roleName(t, role)}
                   </button>
@@ -126,7 +149,10 @@ function DemoSwitcher() {
           const index = Number(event.target.value);
           setSelected(index);
           setError(undefined);
-          connector.selectAccount(index).catch((e: unknown) => setError(errorMessage(e)));
+          connector.selectAccount(index).then(
+            () => goHome(index),
+            (e: unknown) => setError(errorMessage(e)),
+          );
         }}
       >
         {DEMO_ROLES.map((role) => (
