@@ -8,25 +8,10 @@ import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from "
 import { hardhat } from "viem/chains";
 import { CaduceusChain, type SignerClient } from "@caduceus/sdk/chain/client";
 import type { Deployment } from "@caduceus/sdk/chain/deployments";
+import { DEMO, DEV_MNEMONIC, demoRoles, HOSPITAL_NAMES } from "./demo-roles.js";
 
-/** Hardhat's public development mnemonic. */
-const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-
-/** Development account index of each demo role (a `hardhat node` funds indices 0–19). */
-export const DEMO = {
-  governance: 0,
-  hospital: 1,
-  doctors: [2, 3],
-  secondHospital: 4,
-  /** Six fixture patients: 5–10. */
-  firstPatient: 5,
-  secondHospitalDoctor: 11,
-  contacts: [12, 13, 14],
-  researcher: 15,
-  donors: [16, 17],
-} as const;
-
-export const HOSPITAL_NAMES = ["Caduceus Demo Hospital", "Riverside Demo Clinic"] as const;
+// The role → account list lives in demo-roles.ts, shared with the web app's demo wallet.
+export { DEMO, HOSPITAL_NAMES };
 
 export function devPrivateKey(index: number): Hex {
   const key = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey!;
@@ -57,19 +42,7 @@ export interface DemoAccountRow {
 
 /** Every demo account with what it is for, in the order the table lists them. */
 export function demoAccounts(patients: number, notes: Record<number, string> = {}): DemoAccountRow[] {
-  const rows: Array<[string, number]> = [
-    ["governance", DEMO.governance],
-    [`hospital 1 (${HOSPITAL_NAMES[0]})`, DEMO.hospital],
-    ["doctor 1 (hospital 1)", DEMO.doctors[0]],
-    ["doctor 2 (hospital 1)", DEMO.doctors[1]],
-    [`hospital 2 (${HOSPITAL_NAMES[1]})`, DEMO.secondHospital],
-    ["doctor 3 (hospital 2)", DEMO.secondHospitalDoctor],
-    ...Array.from({ length: patients }, (_, i): [string, number] => [`patient ${i + 1}`, DEMO.firstPatient + i]),
-    ...DEMO.contacts.map((index, i): [string, number] => [`emergency contact ${i + 1}`, index]),
-    ["researcher", DEMO.researcher],
-    ...DEMO.donors.map((index, i): [string, number] => [`donor ${i + 1}`, index]),
-  ];
-  return rows.map(([role, index]) => ({
+  return demoRoles(patients).map(({ label: role, index }) => ({
     role,
     address: devAccount(index).address,
     privateKey: devPrivateKey(index),

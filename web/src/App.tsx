@@ -4,7 +4,7 @@ import { useConnection } from "wagmi";
 import { useDeploymentOnly } from "./chain/context.tsx";
 import { LanguageSwitcher, useI18n } from "./i18n/i18n.tsx";
 import type { MessageKey } from "./i18n/en.ts";
-import { AccountBadge, ConnectPanel, WrongNetwork } from "./wallet/Wallet.tsx";
+import { AccountBadge, ConnectPanel, DemoWalletNotice, WrongNetwork } from "./wallet/Wallet.tsx";
 
 const PatientPage = lazy(() => import("./features/patient/PatientPage.tsx"));
 const AccessPage = lazy(() => import("./features/access/AccessPage.tsx"));
@@ -99,6 +99,7 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        <DemoWalletNotice />
         {body}
       </main>
       <footer className="app-footer">

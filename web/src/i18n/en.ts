@@ -23,6 +23,29 @@ export const en = {
   "connect.noWallet": "No wallet was found in this browser. Install MetaMask (or another Ethereum wallet) and reload.",
   "connect.pending": "Waiting for the wallet…",
   "connect.disconnect": "Disconnect",
+  "connect.noWalletDemo": "No wallet was found in this browser. Use a demo account below, or install MetaMask (or another Ethereum wallet) and reload.",
+
+  "about.title": "What is Caduceus?",
+  "about.what":
+    "Caduceus is a patient-owned medical record network: hospitals encrypt records in the browser, store only ciphertext, and register them on Ethereum, and the patient decides who may read them.",
+  "about.care":
+    "In the demo a patient reads their records and shares them with a doctor, a hospital uploads FHIR bundles and manages its staff, and a doctor asks for access and reads what was shared.",
+  "about.more":
+    "Emergency contacts approve a doctor's emergency request, the researcher runs a study that donors fund and patients join, and governance admits hospitals and verifies researchers.",
+
+  "demo.title": "Demo accounts (local chain only)",
+  "demo.intro": "Act at once as one of the accounts `npm start` seeded, and switch between them from the header.",
+  "demo.banner":
+    "Demo wallet: these are Hardhat's public test keys, known to everyone. Use them only on this local chain and never send real funds to them.",
+  "demo.wallet": "Demo wallet",
+  "demo.switch": "Demo account",
+  "demo.role.governance": "governance",
+  "demo.role.hospital": "hospital {n}",
+  "demo.role.doctor": "doctor {n}",
+  "demo.role.patient": "patient {n}",
+  "demo.role.contact": "emergency contact {n}",
+  "demo.role.researcher": "researcher",
+  "demo.role.donor": "donor {n}",
 
   "network.title": "Wrong network",
   "network.body":

@@ -23,6 +23,26 @@ export const zh: Record<MessageKey, string> = {
   "connect.noWallet": "此浏览器中未找到钱包。请安装 MetaMask（或其他以太坊钱包）后刷新页面。",
   "connect.pending": "正在等待钱包…",
   "connect.disconnect": "断开连接",
+  "connect.noWalletDemo": "此浏览器中未找到钱包。请使用下方的演示账户，或安装 MetaMask（或其他以太坊钱包）后刷新页面。",
+
+  "about.title": "Caduceus 是什么？",
+  "about.what":
+    "Caduceus 是一个由患者掌控的医疗记录网络：医院在浏览器中加密记录，只存储密文并在以太坊上登记，由患者决定谁可以读取。",
+  "about.care": "在演示中，患者可以查看自己的记录并共享给医生，医院可以上传 FHIR 数据包并管理员工，医生可以申请访问并查看共享给他的记录。",
+  "about.more": "紧急联系人可以批准医生的紧急访问请求，研究人员可以发起由捐助者资助、患者参与的研究，治理账户可以接纳医院并认证研究人员。",
+
+  "demo.title": "演示账户（仅限本地链）",
+  "demo.intro": "立即以 `npm start` 预置的某个账户身份操作，并可在页眉中随时切换。",
+  "demo.banner": "演示钱包：这些是 Hardhat 公开的测试密钥，任何人都知道。只能在本地链上使用，切勿向这些账户转入真实资金。",
+  "demo.wallet": "演示钱包",
+  "demo.switch": "演示账户",
+  "demo.role.governance": "治理",
+  "demo.role.hospital": "医院 {n}",
+  "demo.role.doctor": "医生 {n}",
+  "demo.role.patient": "患者 {n}",
+  "demo.role.contact": "紧急联系人 {n}",
+  "demo.role.researcher": "研究人员",
+  "demo.role.donor": "捐助者 {n}",
 
   "network.title": "网络不正确",
   "network.body": "您的钱包当前在链 {actual} 上，而此 Caduceus 部署运行在链 {expected} 上。请切换网络后继续。",

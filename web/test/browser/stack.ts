@@ -17,7 +17,8 @@ import { startLocalChain, type LocalChain } from "../../../sdk/test/helpers/loca
 import { installWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
 
 export const WEB_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/fhir/", import.meta.url));
+/** The shared FHIR fixtures, next to the repository (CADUCEUS_FIXTURES for a checkout elsewhere, e.g. a worktree). */
+export const FIXTURES = process.env.CADUCEUS_FIXTURES ?? fileURLToPath(new URL("../../../../shared/fixtures/fhir/", import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
   "--no-sandbox",
