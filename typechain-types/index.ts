@@ -20,6 +20,8 @@ export { RecordRegistry__factory } from './factories/RecordRegistry__factory.js'
 export { ResearchPool__factory } from './factories/ResearchPool__factory.js';
 export type { IConsortium } from './interfaces/IConsortium.js';
 export { IConsortium__factory } from './factories/interfaces/IConsortium__factory.js';
+export type { IConsentManager } from './interfaces/IConsentManager.js';
+export { IConsentManager__factory } from './factories/interfaces/IConsentManager__factory.js';
 export type { IEmergencyAccess } from './interfaces/IEmergencyAccess.js';
 export { IEmergencyAccess__factory } from './factories/interfaces/IEmergencyAccess__factory.js';
 export type { IKeyRegistry } from './interfaces/IKeyRegistry.js';
@@ -38,5 +40,3 @@ export type { MockForceSend } from './mocks/MockForceSend.js';
 export { MockForceSend__factory } from './factories/mocks/MockForceSend__factory.js';
 export type { MockReentrantReceiver } from './mocks/MockReentrantReceiver.js';
 export { MockReentrantReceiver__factory } from './factories/mocks/MockReentrantReceiver__factory.js';
-export type { IConsentManager } from './interfaces/IConsentManager.js';
-export { IConsentManager__factory } from './factories/interfaces/IConsentManager__factory.js';
