@@ -16,8 +16,8 @@ getContractFactory(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | Fa
 getContractFactory(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.KeyRegistry__factory>
 getContractFactory(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.RecordRegistry__factory>
 getContractFactory(name: 'ResearchPool', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ResearchPool__factory>
-getContractFactory(name: 'IConsortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsortium__factory>
 getContractFactory(name: 'IConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsentManager__factory>
+getContractFactory(name: 'IConsortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsortium__factory>
 getContractFactory(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IEmergencyAccess__factory>
 getContractFactory(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IKeyRegistry__factory>
 getContractFactory(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IRecordRegistry__factory>
@@ -34,8 +34,8 @@ getContractAt(name: 'EmergencyAccess', address: string | ethers.Addressable, sig
 getContractAt(name: 'KeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.KeyRegistry>
 getContractAt(name: 'RecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.RecordRegistry>
 getContractAt(name: 'ResearchPool', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ResearchPool>
-getContractAt(name: 'IConsortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsortium>
 getContractAt(name: 'IConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsentManager>
+getContractAt(name: 'IConsortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsortium>
 getContractAt(name: 'IEmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IEmergencyAccess>
 getContractAt(name: 'IKeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IKeyRegistry>
 getContractAt(name: 'IRecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IRecordRegistry>
@@ -52,8 +52,8 @@ deployContract(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | Deploy
 deployContract(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
 deployContract(name: 'ResearchPool', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ResearchPool>
-deployContract(name: 'IConsortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
+deployContract(name: 'IConsortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
 deployContract(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
@@ -70,8 +70,8 @@ deployContract(name: 'EmergencyAccess', args: any[], signerOrOptions?: ethers.Si
 deployContract(name: 'KeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
 deployContract(name: 'ResearchPool', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ResearchPool>
-deployContract(name: 'IConsortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
+deployContract(name: 'IConsortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IEmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
 deployContract(name: 'IRecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>

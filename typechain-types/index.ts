@@ -18,10 +18,10 @@ export { EmergencyAccess__factory } from './factories/EmergencyAccess__factory.j
 export { KeyRegistry__factory } from './factories/KeyRegistry__factory.js';
 export { RecordRegistry__factory } from './factories/RecordRegistry__factory.js';
 export { ResearchPool__factory } from './factories/ResearchPool__factory.js';
-export type { IConsortium } from './interfaces/IConsortium.js';
-export { IConsortium__factory } from './factories/interfaces/IConsortium__factory.js';
 export type { IConsentManager } from './interfaces/IConsentManager.js';
 export { IConsentManager__factory } from './factories/interfaces/IConsentManager__factory.js';
+export type { IConsortium } from './interfaces/IConsortium.js';
+export { IConsortium__factory } from './factories/interfaces/IConsortium__factory.js';
 export type { IEmergencyAccess } from './interfaces/IEmergencyAccess.js';
 export { IEmergencyAccess__factory } from './factories/interfaces/IEmergencyAccess__factory.js';
 export type { IKeyRegistry } from './interfaces/IKeyRegistry.js';
