@@ -23,8 +23,8 @@ import {Roles} from "./types/Roles.sol";
 
 /// @title EmergencyAccess
 /// @notice See {IEmergencyAccess}. A request costs one slot per (patient, doctor) and the
-/// cooldown one slot per (patient, hospital); votes are a bitmap inside the request; key shares and emergency
-/// key envelopes live only in events.
+/// cooldown one slot per (patient, hospital); votes are a bitmap inside the request; key shares
+/// and emergency key envelopes live only in events.
 contract EmergencyAccess is IEmergencyAccess, EIP712 {
     /// @notice Most contacts a patient may name (votes are a 16-bit map).
     uint256 public constant MAX_CONTACTS = 10;
