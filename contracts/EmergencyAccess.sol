@@ -23,8 +23,8 @@ import {Roles} from "./types/Roles.sol";
 
 /// @title EmergencyAccess
 /// @notice See {IEmergencyAccess}. A request costs one slot per (patient, doctor) and the
-/// doctor's cooldown one slot; votes are a bitmap inside the request; key shares and emergency
-/// key envelopes live only in events.
+/// cooldown one slot per (patient, hospital); votes are a bitmap inside the request; key shares
+/// and emergency key envelopes live only in events.
 contract EmergencyAccess is IEmergencyAccess, EIP712 {
     /// @notice Most contacts a patient may name (votes are a 16-bit map).
     uint256 public constant MAX_CONTACTS = 10;
@@ -39,7 +39,7 @@ contract EmergencyAccess is IEmergencyAccess, EIP712 {
     uint48 public constant MAX_COOLDOWN = 1 days;
 
     bytes32 public constant APPROVAL_TYPEHASH = keccak256(
-        "EmergencyApproval(address patient,address doctor,uint32 round,bytes32 shareHash)"
+        "EmergencyApproval(address patient,address doctor,address contact,uint32 round,bytes32 shareHash)"
     );
 
     IConsortium public immutable CONSORTIUM;
@@ -64,7 +64,9 @@ contract EmergencyAccess is IEmergencyAccess, EIP712 {
     mapping(address patient => mapping(uint32 version => mapping(address contact => uint8))) private _contactSlot;
     mapping(address patient => mapping(uint32 version => bytes)) private _sharesCids;
     mapping(address patient => mapping(address doctor => EmergencyRequest)) private _requests;
-    mapping(address doctor => uint48) private _lastRequestAt;
+    /// @dev When a doctor of `hospital` last opened a request for `patient` (the cooldown's key: a
+    /// doctor may ask for several patients at once, a hospital's other staff do not reset it).
+    mapping(address patient => mapping(address hospital => uint48)) private _lastRequestAt;
 
     modifier onlyGovernance() {
         if (!IAccessControl(address(CONSORTIUM)).hasRole(bytes32(0), msg.sender)) {
@@ -167,9 +169,11 @@ contract EmergencyAccess is IEmergencyAccess, EIP712 {
         EmergencyLimits memory lim = _limits;
         if (duration == 0 || duration > lim.maxGrantDuration)
             revert EmergencyInvalidDuration(duration, lim.maxGrantDuration);
-        uint48 last = _lastRequestAt[msg.sender];
+        // The doctor's employer: active, as `request` checked through `holdsRole`.
+        address hospital = CONSORTIUM.employerOf(msg.sender);
+        uint48 last = _lastRequestAt[patient][hospital];
         if (last != 0 && block.timestamp < last + lim.cooldown)
-            revert EmergencyCooldown(msg.sender, last + lim.cooldown);
+            revert EmergencyCooldown(patient, hospital, last + lim.cooldown);
 
         config = _inForce(patient);
         if (config.version == 0) revert EmergencyNoContacts(patient);
@@ -196,18 +200,18 @@ contract EmergencyAccess is IEmergencyAccess, EIP712 {
             status: EmergencyStatus.Open,
             durationOrExpiry: duration
         });
-        _lastRequestAt[msg.sender] = uint48(block.timestamp);
+        _lastRequestAt[patient][hospital] = uint48(block.timestamp);
     }
 
     /// @inheritdoc IEmergencyAccess
     function approve(address patient, address doctor, bytes calldata share) external {
-        _approve(patient, doctor, msg.sender, share);
+        _approve(patient, doctor, msg.sender, share, false);
     }
 
     /// @inheritdoc IEmergencyAccess
     function reject(address patient, address doctor) external {
         EmergencyRequest storage req = _requests[patient][doctor];
-        _recordVote(req, patient, doctor, msg.sender);
+        _recordVote(req, patient, doctor, msg.sender, false, false);
         uint8 rejections = ++req.rejections;
         emit EmergencyRejected(patient, doctor, msg.sender, req.round);
         if (req.eligible - rejections < req.threshold) {
@@ -223,11 +227,13 @@ contract EmergencyAccess is IEmergencyAccess, EIP712 {
         uint32 round = _requests[patient][doctor].round;
         for (uint256 i = 0; i < size; ++i) {
             SignedApproval calldata a = approvals[i];
-            bytes32 digest = _approvalDigest(patient, doctor, round, a.share);
+            bytes32 digest = _approvalDigest(patient, doctor, a.contact, round, a.share);
             if (!SignatureChecker.isValidSignatureNow(a.contact, digest, a.signature)) {
                 revert EmergencyInvalidSignature(a.contact);
             }
-            _approve(patient, doctor, a.contact, a.share);
+            // A contact already counted (who approved directly meanwhile, or is listed twice) is
+            // skipped: one stale entry does not sink the others' approvals.
+            _approve(patient, doctor, a.contact, a.share, true);
         }
     }
 
@@ -331,18 +337,21 @@ contract EmergencyAccess is IEmergencyAccess, EIP712 {
     function approvalDigest(
         address patient,
         address doctor,
+        address contact,
         uint32 round,
         bytes calldata share
     ) external view returns (bytes32) {
-        return _approvalDigest(patient, doctor, round, share);
+        return _approvalDigest(patient, doctor, contact, round, share);
     }
 
     // ------------------------------------------------------------ internals
 
-    function _approve(address patient, address doctor, address contact, bytes calldata share) private {
+    /// @dev Counts `contact`'s approval and publishes its share; at the threshold the grant opens.
+    /// Approvals past the threshold still count and publish their shares (see `_recordVote`).
+    function _approve(address patient, address doctor, address contact, bytes calldata share, bool skipVoted) private {
         if (share.length == 0 || share.length > MAX_ENVELOPE) revert EmergencyInvalidShare(share.length);
         EmergencyRequest storage req = _requests[patient][doctor];
-        _recordVote(req, patient, doctor, contact);
+        if (!_recordVote(req, patient, doctor, contact, true, skipVoted)) return;
         uint8 approvals = ++req.approvals;
         uint32 round = req.round;
         emit EmergencyApproved(patient, doctor, contact, round, share);
@@ -354,16 +363,34 @@ contract EmergencyAccess is IEmergencyAccess, EIP712 {
         }
     }
 
-    /// @dev Checks that `contact` may vote on the open request and marks the vote.
-    function _recordVote(EmergencyRequest storage req, address patient, address doctor, address contact) private {
-        if (req.status != EmergencyStatus.Open) revert EmergencyNotOpen(patient, doctor);
-        if (block.timestamp >= req.approveBy) revert EmergencyRequestExpired(patient, doctor, req.approveBy);
+    /// @dev Checks that `contact` may vote now and marks the vote. Votes are taken while the request
+    /// is open; approvals also after the grant, until it ends, so that one contact posting a bad key
+    /// share cannot leave the doctor short of good ones (a veto). Returns false, marking nothing, when
+    /// `skipVoted` and the contact has already voted.
+    function _recordVote(
+        EmergencyRequest storage req,
+        address patient,
+        address doctor,
+        address contact,
+        bool approval,
+        bool skipVoted
+    ) private returns (bool) {
+        EmergencyStatus status = req.status;
+        uint48 deadline;
+        if (status == EmergencyStatus.Open) deadline = req.approveBy;
+        else if (approval && status == EmergencyStatus.Granted) deadline = req.durationOrExpiry;
+        else revert EmergencyNotOpen(patient, doctor);
+        if (block.timestamp >= deadline) revert EmergencyRequestExpired(patient, doctor, deadline);
         uint8 slot = _contactSlot[patient][req.configVersion][contact];
         if (slot == 0) revert EmergencyNotContact(contact);
         if (contact == doctor) revert EmergencySelfApproval(contact);
         uint16 bit = uint16(1) << (slot - 1);
-        if (req.votes & bit != 0) revert EmergencyAlreadyVoted(contact);
+        if (req.votes & bit != 0) {
+            if (skipVoted) return false;
+            revert EmergencyAlreadyVoted(contact);
+        }
         req.votes |= bit;
+        return true;
     }
 
     function _statusOf(EmergencyRequest memory req) private view returns (EmergencyStatus) {
@@ -402,12 +429,18 @@ contract EmergencyAccess is IEmergencyAccess, EIP712 {
         emit EmergencyLimitsSet(limits_);
     }
 
+    /// @dev The signer (`contact`) is part of the signed struct: a signature for one ERC-1271
+    /// wallet does not count for another wallet of the same owner.
     function _approvalDigest(
         address patient,
         address doctor,
+        address contact,
         uint32 round,
         bytes calldata share
     ) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(APPROVAL_TYPEHASH, patient, doctor, round, keccak256(share))));
+        return
+            _hashTypedDataV4(
+                keccak256(abi.encode(APPROVAL_TYPEHASH, patient, doctor, contact, round, keccak256(share)))
+            );
     }
 }

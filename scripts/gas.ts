@@ -148,6 +148,8 @@ await measure("Emergency.approve", () =>
 await measure("Emergency.approve.opensGrant", () =>
   emergency.write.approve([patient, doctor, seededBytes("share-1", SHARE_BYTES.x25519)], { account: contacts[1].account }),
 );
+// The cooldown is per (patient, hospital) and otherDoctor works for the same hospital.
+await connection.networkHelpers.time.increase(600);
 await emergency.write.request([patient, Justification.UNCONSCIOUS, noteCid, 4 * HOUR], { account: c.otherDoctor.account });
 const chainId = await publicClient.getChainId();
 const signedApprovals = await Promise.all(
@@ -158,7 +160,7 @@ const signedApprovals = await Promise.all(
       domain: emergencyDomain(chainId, emergency.address),
       types: EMERGENCY_APPROVAL_TYPES,
       primaryType: "EmergencyApproval",
-      message: { patient, doctor: c.otherDoctor.account.address, round: 1, shareHash: keccak256(share) },
+      message: { patient, doctor: c.otherDoctor.account.address, contact: contact.account.address, round: 1, shareHash: keccak256(share) },
     });
     return { contact: contact.account.address, share, signature };
   }),

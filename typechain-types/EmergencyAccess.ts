@@ -45,7 +45,7 @@ encodeFunctionData(functionFragment: 'MAX_GRANT_CAP', values?: undefined): strin
 encodeFunctionData(functionFragment: 'MIN_APPROVAL_WINDOW', values?: undefined): string;
 encodeFunctionData(functionFragment: 'RECORDS', values?: undefined): string;
 encodeFunctionData(functionFragment: 'SECURITY_DELAY', values?: undefined): string;
-encodeFunctionData(functionFragment: 'approvalDigest', values: [AddressLike, AddressLike, BigNumberish, BytesLike]): string;
+encodeFunctionData(functionFragment: 'approvalDigest', values: [AddressLike, AddressLike, AddressLike, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'approve', values: [AddressLike, AddressLike, BytesLike]): string;
 encodeFunctionData(functionFragment: 'cancelContactsChange', values?: undefined): string;
 encodeFunctionData(functionFragment: 'close', values: [AddressLike, AddressLike]): string;
@@ -337,7 +337,7 @@ decodeFunctionResult(functionFragment: 'submitSignedApprovals', data: BytesLike)
 
     
     approvalDigest: TypedContractMethod<
-      [patient: AddressLike, doctor: AddressLike, round: BigNumberish, share: BytesLike, ],
+      [patient: AddressLike, doctor: AddressLike, contact: AddressLike, round: BigNumberish, share: BytesLike, ],
       [string],
       'view'
     >
@@ -530,7 +530,7 @@ getFunction(nameOrSignature: 'SECURITY_DELAY'): TypedContractMethod<
       'view'
     >;
 getFunction(nameOrSignature: 'approvalDigest'): TypedContractMethod<
-      [patient: AddressLike, doctor: AddressLike, round: BigNumberish, share: BytesLike, ],
+      [patient: AddressLike, doctor: AddressLike, contact: AddressLike, round: BigNumberish, share: BytesLike, ],
       [string],
       'view'
     >;

@@ -38,16 +38,18 @@ interface IEmergencyAccess {
     error EmergencyInvalidNote();
     /// @notice The requested grant duration is zero or above the governance maximum.
     error EmergencyInvalidDuration(uint48 duration, uint48 max);
-    /// @notice The doctor opened a request less than the cooldown ago.
-    error EmergencyCooldown(address doctor, uint48 readyAt);
+    /// @notice A doctor of `hospital` opened a request for `patient` less than the cooldown ago.
+    error EmergencyCooldown(address patient, address hospital, uint48 readyAt);
     /// @notice The doctor already has an open request or a grant in force for this patient.
     error EmergencyRequestInProgress(address patient, address doctor);
     /// @notice Without the doctor (who may be a contact), too few contacts remain to reach the threshold.
     error EmergencyThresholdUnreachable(uint8 eligible, uint8 threshold);
-    /// @notice The request is not open (never opened, granted, rejected or cancelled).
+    /// @notice The request takes no vote: never opened, rejected or cancelled; or granted, which
+    /// still takes approvals (more key shares) but no rejection.
     error EmergencyNotOpen(address patient, address doctor);
-    /// @notice The request's approval window is over.
-    error EmergencyRequestExpired(address patient, address doctor, uint48 approveBy);
+    /// @notice Too late: an open request's approval window is over (`deadline` = `approveBy`), or a
+    /// granted request's grant has ended (`deadline` = its expiry).
+    error EmergencyRequestExpired(address patient, address doctor, uint48 deadline);
     /// @notice The account is not a contact of the configuration the request counts.
     error EmergencyNotContact(address account);
     /// @notice A doctor who is also a contact cannot vote on their own request.
@@ -142,6 +144,8 @@ interface IEmergencyAccess {
     function cancelContactsChange() external;
 
     /// @notice A doctor of an active hospital asks for emergency access to `patient`'s records.
+    /// Rate-limited per (patient, hospital): one request per cooldown for a patient from all the
+    /// staff of a hospital, while a doctor may ask for several patients back to back.
     function request(
         address patient,
         uint8 justification,
@@ -149,13 +153,16 @@ interface IEmergencyAccess {
         uint48 duration
     ) external returns (uint32 round);
 
-    /// @notice A contact approves `doctor`'s open request, posting their re-wrapped key share.
+    /// @notice A contact approves `doctor`'s request, posting their re-wrapped key share: while it is
+    /// open, and after the grant until the grant ends (a share past the threshold lets the doctor
+    /// rebuild the key when another contact posted a bad one).
     function approve(address patient, address doctor, bytes calldata share) external;
 
-    /// @notice A contact rejects `doctor`'s open request.
+    /// @notice A contact rejects `doctor`'s open request (not one already granted).
     function reject(address patient, address doctor) external;
 
     /// @notice Submits contacts' EIP-712-signed approvals in one transaction (anyone may relay).
+    /// Every signature must be valid; a contact who has already voted on this round is skipped.
     function submitSignedApprovals(address patient, address doctor, SignedApproval[] calldata approvals) external;
 
     /// @notice The patient or the doctor closes an open request or ends a grant in force.
@@ -197,10 +204,11 @@ interface IEmergencyAccess {
     /// @notice The limits in force.
     function limits() external view returns (EmergencyLimits memory);
 
-    /// @notice The EIP-712 digest a contact signs to approve round `round` of `doctor`'s request.
+    /// @notice The EIP-712 digest `contact` signs to approve round `round` of `doctor`'s request.
     function approvalDigest(
         address patient,
         address doctor,
+        address contact,
         uint32 round,
         bytes calldata share
     ) external view returns (bytes32);

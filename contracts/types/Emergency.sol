@@ -42,7 +42,7 @@ struct ContactsConfig {
 /// @param approveBy First second at which approvals are no longer accepted.
 /// @param threshold Approvals needed, copied from the configuration.
 /// @param eligible Contacts who may vote: all of them but the doctor, if the doctor is one.
-/// @param approvals Approvals so far.
+/// @param approvals Approvals so far (they may exceed `threshold`: late approvals still post shares).
 /// @param rejections Rejections so far.
 /// @param votes Bit i set: contact i (in configuration order) has voted.
 /// @param status Stored status (never `Expired`).
@@ -63,7 +63,7 @@ struct EmergencyRequest {
 /// @notice Limits governance sets; all in seconds.
 /// @param maxGrantDuration Longest emergency grant a doctor may request.
 /// @param approvalWindow How long contacts have to reach the threshold.
-/// @param cooldown Shortest time between two requests by the same doctor.
+/// @param cooldown Shortest time between two requests for the same patient by doctors of the same hospital.
 struct EmergencyLimits {
     uint48 maxGrantDuration;
     uint48 approvalWindow;
@@ -73,7 +73,7 @@ struct EmergencyLimits {
 /// @notice A contact's approval signed off-chain (EIP-712) and submitted by anyone.
 /// @param contact The signing contact.
 /// @param share The contact's key share, re-wrapped (HPKE) to the requesting doctor's key.
-/// @param signature Over `EmergencyApproval(patient, doctor, round, keccak256(share))`.
+/// @param signature Over `EmergencyApproval(patient, doctor, contact, round, keccak256(share))`.
 struct SignedApproval {
     address contact;
     bytes share;

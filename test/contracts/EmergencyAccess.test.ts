@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { getAddress, hashTypedData, keccak256, type Address, type Hex } from "viem";
+import { getAddress, hashTypedData, keccak256, parseEventLogs, type Address, type Hex } from "viem";
 import { EMERGENCY_APPROVAL_TYPES, EMERGENCY_STATUS, emergencyDomain, Justification } from "@caduceus/sdk/chain/emergency";
 import { Purpose, purposeSet, Role } from "@caduceus/sdk/chain/roles";
 import { DAY } from "../helpers/consent.js";
@@ -233,20 +233,9 @@ describe("EmergencyAccess", () => {
       await ask(c.patientAddress, Justification.OTHER, "0x", LIMITS.maxGrantDuration);
     });
 
-    it("enforces one request at a time per doctor and patient, and the doctor's cooldown to the second", async () => {
+    it("enforces one request at a time per doctor and patient", async () => {
       const c = await networkHelpers.loadFixture(emergencyFixture);
       await openRequest(c);
-      const openedAt = await time.latest();
-      await c.emergencyAccess.write.proposeContacts([c.contacts, 2, SHARES_CID], { account: c.otherPatient.account });
-      const askOther = () =>
-        c.emergencyAccess.write.request([c.otherPatient.account.address, 1, "0x", HOUR], { account: c.doctor.account });
-      await time.setNextBlockTimestamp(openedAt + LIMITS.cooldown - 1);
-      await viem.assertions.revertWithCustomErrorWithArgs(askOther(), c.emergencyAccess, "EmergencyCooldown", [c.doctorAddress, openedAt + LIMITS.cooldown]);
-      await time.setNextBlockTimestamp(openedAt + LIMITS.cooldown);
-      await askOther();
-      // Another doctor is not slowed down by the first one's cooldown.
-      await openRequest(c, c.otherDoctor);
-
       await time.increase(LIMITS.cooldown);
       await viem.assertions.revertWithCustomErrorWithArgs(openRequest(c), c.emergencyAccess, "EmergencyRequestInProgress", [c.patientAddress, c.doctorAddress]);
       await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("a")], { account: c.alice.account });
@@ -256,6 +245,50 @@ describe("EmergencyAccess", () => {
       await time.increase(4 * HOUR);
       await openRequest(c);
       assert.equal((await requestState(c)).round, 2);
+    });
+
+    it("mass casualty: an ER doctor requests two different patients back to back", async () => {
+      const c = await networkHelpers.loadFixture(emergencyFixture);
+      const other = getAddress(c.otherPatient.account.address);
+      await c.emergencyAccess.write.proposeContacts([c.contacts, 2, SHARES_CID], { account: c.otherPatient.account });
+      await openRequest(c);
+      // The cooldown is per (patient, hospital): the same doctor is not held back for another patient.
+      const t = (await time.latest()) + 1;
+      await time.setNextBlockTimestamp(t);
+      await viem.assertions.emitWithArgs(
+        c.emergencyAccess.write.request([other, Justification.UNCONSCIOUS, "0x", HOUR], { account: c.doctor.account }),
+        c.emergencyAccess,
+        "EmergencyRequested",
+        [other, c.doctorAddress, 1, 1, Justification.UNCONSCIOUS, "0x", HOUR, t + LIMITS.approvalWindow],
+      );
+      const [mine, current] = await c.emergencyAccess.read.requestOf([other, c.doctorAddress]);
+      assert.equal(current, status("Open"));
+      assert.equal(mine.round, 1);
+      assert.equal((await requestState(c)).current, status("Open"));
+    });
+
+    it("a second doctor of the same hospital cannot bypass the cooldown for the same patient", async () => {
+      const c = await networkHelpers.loadFixture(emergencyFixture);
+      await openRequest(c);
+      const openedAt = await time.latest();
+      const hospital = getAddress(c.hospital.account.address);
+      const otherDoctor = getAddress(c.otherDoctor.account.address);
+      // A doctor of another hospital is not held back by it.
+      await c.consortium.write.addStaff([c.dave.account.address], { account: c.otherHospital.account });
+      await openRequest(c, c.dave);
+      assert.equal((await requestState(c, getAddress(c.dave.account.address))).current, status("Open"));
+      // otherDoctor works for the same hospital: another staff account does not reset the patient's cooldown.
+      await time.setNextBlockTimestamp(openedAt + LIMITS.cooldown - 1);
+      await viem.assertions.revertWithCustomErrorWithArgs(openRequest(c, c.otherDoctor), c.emergencyAccess, "EmergencyCooldown", [
+        c.patientAddress,
+        hospital,
+        openedAt + LIMITS.cooldown,
+      ]);
+      assert.equal((await requestState(c, otherDoctor)).round, 0);
+      // Once the cooldown is over, the colleague may ask.
+      await time.setNextBlockTimestamp(openedAt + LIMITS.cooldown);
+      await openRequest(c, c.otherDoctor);
+      assert.equal((await requestState(c, otherDoctor)).current, status("Open"));
     });
 
     it("refuses a doctor-contact's request when the other contacts cannot reach the threshold", async () => {
@@ -294,9 +327,9 @@ describe("EmergencyAccess", () => {
       assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.cidDigest, Purpose.TREAT]), false);
       assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.othersLab.cidDigest, Purpose.ETREAT]), false);
       assert.equal(await c.consentManager.read.canAccess([c.otherDoctor.account.address, c.lab.cidDigest, Purpose.ETREAT]), false);
-      // The third contact's vote comes too late to matter.
+      // A granted request takes no rejection (approvals still land: see the veto test below).
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("b")], { account: c.bob.account }),
+        c.emergencyAccess.write.reject([c.patientAddress, c.doctorAddress], { account: c.bob.account }),
         c.emergencyAccess,
         "EmergencyNotOpen",
         [c.patientAddress, c.doctorAddress],
@@ -307,6 +340,66 @@ describe("EmergencyAccess", () => {
       await networkHelpers.mine();
       assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.cidDigest, Purpose.ETREAT]), false);
       assert.equal((await requestState(c)).current, status("Expired"));
+    });
+
+    it("one contact cannot veto decryption with a corrupted share: the third contact's approval after the grant is accepted and its share published", async () => {
+      const c = await networkHelpers.loadFixture(emergencyFixture);
+      await openRequest(c, c.doctor, 4 * HOUR);
+      const { approveBy } = await requestState(c);
+      // Alice (malicious) posts a corrupted share, Bob an honest one: the grant opens, but the doctor
+      // cannot rebuild the key from these two.
+      await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("corrupted")], { account: c.alice.account });
+      await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("b")], { account: c.bob.account });
+      const granted = await requestState(c);
+      assert.equal(granted.current, status("Granted"));
+      // Carol answers after the approval window but while the grant is in force: her share lands.
+      await time.setNextBlockTimestamp(approveBy + 1);
+      const hash = await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("c")], { account: c.carol.account });
+      const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
+      const logs = parseEventLogs({ abi: c.emergencyAccess.abi, logs: receipt.logs });
+      assert.equal(logs.length, 1, "one event: the approval, no second grant");
+      assert.equal(logs[0]!.eventName, "EmergencyApproved");
+      assert.deepEqual(logs[0]!.args, { patient: c.patientAddress, doctor: c.doctorAddress, contact: c.contacts[2], round: 1, share: share("c") });
+      const after = await requestState(c);
+      assert.equal(after.approvals, 3);
+      assert.equal(after.votes, 0b111);
+      assert.equal(after.current, status("Granted"));
+      assert.equal(after.durationOrExpiry, granted.durationOrExpiry, "the grant's expiry does not move");
+      // Still one vote per contact.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("c")], { account: c.carol.account }),
+        c.emergencyAccess,
+        "EmergencyAlreadyVoted",
+        [c.contacts[2]],
+      );
+    });
+
+    it("takes late approvals only while the grant is in force, and none after it is closed", async () => {
+      const c = await networkHelpers.loadFixture(emergencyFixture);
+      await openRequest(c, c.doctor, HOUR);
+      await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("a")], { account: c.alice.account });
+      await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("b")], { account: c.bob.account });
+      const { durationOrExpiry: expiresAt } = await requestState(c);
+      await time.setNextBlockTimestamp(expiresAt);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("c")], { account: c.carol.account }),
+        c.emergencyAccess,
+        "EmergencyRequestExpired",
+        [c.patientAddress, c.doctorAddress, expiresAt],
+      );
+      // A grant ended early by the patient takes no more approvals either.
+      await time.increaseTo(expiresAt + LIMITS.cooldown);
+      await openRequest(c);
+      await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("a")], { account: c.alice.account });
+      await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("b")], { account: c.bob.account });
+      await c.emergencyAccess.write.close([c.patientAddress, c.doctorAddress], { account: c.patient.account });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("c")], { account: c.carol.account }),
+        c.emergencyAccess,
+        "EmergencyNotOpen",
+        [c.patientAddress, c.doctorAddress],
+      );
+      assert.equal((await requestState(c)).approvals, 2);
     });
 
     it("accepts votes until the approval deadline, not at it", async () => {
@@ -467,13 +560,14 @@ describe("EmergencyAccess", () => {
   });
 
   describe("signed approvals", () => {
-    async function sign(c: Fixture, contact: Wallet, s: Hex, round = 1) {
-      return contact.signTypedData({
-        account: contact.account,
+    /** `signer` signs an approval naming `contact` (its own address unless it signs for a wallet). */
+    async function sign(c: Fixture, signer: Wallet, s: Hex, round = 1, contact: Address = getAddress(signer.account.address)) {
+      return signer.signTypedData({
+        account: signer.account,
         domain: emergencyDomain(await c.publicClient.getChainId(), c.emergencyAccess.address),
         types: EMERGENCY_APPROVAL_TYPES,
         primaryType: "EmergencyApproval",
-        message: { patient: c.patientAddress, doctor: c.doctorAddress, round, shareHash: keccak256(s) },
+        message: { patient: c.patientAddress, doctor: c.doctorAddress, contact, round, shareHash: keccak256(s) },
       });
     }
 
@@ -485,12 +579,12 @@ describe("EmergencyAccess", () => {
         { contact: c.contacts[2], share: share("c"), signature: await sign(c, c.carol, share("c")) },
       ];
       assert.equal(
-        await c.emergencyAccess.read.approvalDigest([c.patientAddress, c.doctorAddress, 1, share("a")]),
+        await c.emergencyAccess.read.approvalDigest([c.patientAddress, c.doctorAddress, c.contacts[0], 1, share("a")]),
         hashTypedData({
           domain: emergencyDomain(await c.publicClient.getChainId(), c.emergencyAccess.address),
           types: EMERGENCY_APPROVAL_TYPES,
           primaryType: "EmergencyApproval",
-          message: { patient: c.patientAddress, doctor: c.doctorAddress, round: 1, shareHash: keccak256(share("a")) },
+          message: { patient: c.patientAddress, doctor: c.doctorAddress, contact: c.contacts[0], round: 1, shareHash: keccak256(share("a")) },
         }),
       );
       await viem.assertions.emitWithArgs(
@@ -507,8 +601,8 @@ describe("EmergencyAccess", () => {
       const wallet = await viem.deployContract("MockERC1271Wallet", [c.dave.account.address]);
       await c.emergencyAccess.write.proposeContacts([[getAddress(wallet.address), c.contacts[0]], 2, SHARES_CID], { account: c.patient.account });
       await openRequest(c);
-      // The wallet's owner signs the EIP-712 digest itself.
-      const signature = await sign(c, c.dave, share("w"));
+      // The wallet's owner signs the EIP-712 digest, which names the wallet.
+      const signature = await sign(c, c.dave, share("w"), 1, getAddress(wallet.address));
       await c.emergencyAccess.write.submitSignedApprovals(
         [c.patientAddress, c.doctorAddress, [{ contact: wallet.address, share: share("w"), signature }]],
         { account: c.stranger.account },
@@ -533,8 +627,76 @@ describe("EmergencyAccess", () => {
       for (const approvals of [[], Array(11).fill(good)]) {
         await viem.assertions.revertWithCustomErrorWithArgs(submit(approvals), c.emergencyAccess, "EmergencyInvalidBatchSize", [BigInt(approvals.length), 10n]);
       }
-      // A replayed signature is a second vote by the same contact.
-      await viem.assertions.revertWithCustomErrorWithArgs(submit([good, good]), c.emergencyAccess, "EmergencyAlreadyVoted", [c.contacts[0]]);
+      // A signature naming another contact (alice signs as if for bob) is refused for either.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        submit([{ contact: c.contacts[1], share: share("a"), signature: await sign(c, c.alice, share("a"), 1, c.contacts[1]) }]),
+        c.emergencyAccess,
+        "EmergencyInvalidSignature",
+        [c.contacts[1]],
+      );
+      // A replayed signature counts once: the duplicate is skipped, not a second vote.
+      await submit([good, good]);
+      const req = await requestState(c);
+      assert.equal(req.approvals, 1);
+      assert.equal(req.votes, 0b001);
+    });
+
+    it("a signature for one ERC-1271 wallet is refused for another wallet of the same owner", async () => {
+      const c = await networkHelpers.loadFixture(emergencyFixture);
+      const walletA = await viem.deployContract("MockERC1271Wallet", [c.dave.account.address]);
+      const walletB = await viem.deployContract("MockERC1271Wallet", [c.dave.account.address]);
+      const [a, b] = [getAddress(walletA.address), getAddress(walletB.address)];
+      await c.emergencyAccess.write.proposeContacts([[a, b, c.contacts[0]], 2, SHARES_CID], { account: c.patient.account });
+      await openRequest(c);
+      // Dave approves as wallet A; a relayer replays the same signature as wallet B's approval.
+      const signature = await sign(c, c.dave, share("w"), 1, a);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.emergencyAccess.write.submitSignedApprovals([c.patientAddress, c.doctorAddress, [{ contact: b, share: share("w"), signature }]], {
+          account: c.stranger.account,
+        }),
+        c.emergencyAccess,
+        "EmergencyInvalidSignature",
+        [b],
+      );
+      assert.equal((await requestState(c)).approvals, 0);
+      await c.emergencyAccess.write.submitSignedApprovals([c.patientAddress, c.doctorAddress, [{ contact: a, share: share("w"), signature }]], {
+        account: c.stranger.account,
+      });
+      const req = await requestState(c);
+      assert.equal(req.approvals, 1);
+      assert.equal(req.votes, 0b001);
+    });
+
+    it("one contact cannot sink a relayed batch: approvals already counted are skipped, and late ones land after the grant", async () => {
+      const c = await networkHelpers.loadFixture(emergencyFixture);
+      await openRequest(c);
+      // Alice approves directly while her signed approval is also in the doctor's batch.
+      await c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("a")], { account: c.alice.account });
+      const batch = [
+        { contact: c.contacts[0], share: share("a"), signature: await sign(c, c.alice, share("a")) },
+        { contact: c.contacts[1], share: share("b"), signature: await sign(c, c.bob, share("b")) },
+      ];
+      await viem.assertions.emitWithArgs(
+        c.emergencyAccess.write.submitSignedApprovals([c.patientAddress, c.doctorAddress, batch], { account: c.doctor.account }),
+        c.emergencyAccess,
+        "EmergencyApproved",
+        [c.patientAddress, c.doctorAddress, c.contacts[1], 1, share("b")],
+      );
+      const granted = await requestState(c);
+      assert.equal(granted.current, status("Granted"));
+      assert.equal(granted.approvals, 2);
+      // After the grant, a batch with everyone lands only carol's share.
+      const late = [...batch, { contact: c.contacts[2], share: share("c"), signature: await sign(c, c.carol, share("c")) }];
+      const hash = await c.emergencyAccess.write.submitSignedApprovals([c.patientAddress, c.doctorAddress, late], { account: c.doctor.account });
+      const logs = parseEventLogs({ abi: c.emergencyAccess.abi, logs: (await c.publicClient.waitForTransactionReceipt({ hash })).logs });
+      assert.deepEqual(
+        logs.map((l) => [l.eventName, l.eventName === "EmergencyApproved" ? l.args.contact : undefined]),
+        [["EmergencyApproved", c.contacts[2]]],
+      );
+      const after = await requestState(c);
+      assert.equal(after.approvals, 3);
+      assert.equal(after.votes, 0b111);
+      assert.equal(after.durationOrExpiry, granted.durationOrExpiry);
     });
   });
 

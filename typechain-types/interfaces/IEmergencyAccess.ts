@@ -34,7 +34,7 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
 
     getEvent(nameOrSignatureOrTopic: "ContactsChangeCancelled" | "ContactsProposed" | "EmergencyApproved" | "EmergencyClosed" | "EmergencyGranted" | "EmergencyKeyPosted" | "EmergencyLimitsSet" | "EmergencyRejected" | "EmergencyRequested"): EventFragment;
 
-    encodeFunctionData(functionFragment: 'approvalDigest', values: [AddressLike, AddressLike, BigNumberish, BytesLike]): string;
+    encodeFunctionData(functionFragment: 'approvalDigest', values: [AddressLike, AddressLike, AddressLike, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'approve', values: [AddressLike, AddressLike, BytesLike]): string;
 encodeFunctionData(functionFragment: 'cancelContactsChange', values?: undefined): string;
 encodeFunctionData(functionFragment: 'close', values: [AddressLike, AddressLike]): string;
@@ -213,7 +213,7 @@ decodeFunctionResult(functionFragment: 'submitSignedApprovals', data: BytesLike)
     
     
     approvalDigest: TypedContractMethod<
-      [patient: AddressLike, doctor: AddressLike, round: BigNumberish, share: BytesLike, ],
+      [patient: AddressLike, doctor: AddressLike, contact: AddressLike, round: BigNumberish, share: BytesLike, ],
       [string],
       'view'
     >
@@ -343,7 +343,7 @@ decodeFunctionResult(functionFragment: 'submitSignedApprovals', data: BytesLike)
     getFunction<T extends ContractMethod = ContractMethod>(key: string | FunctionFragment): T;
 
     getFunction(nameOrSignature: 'approvalDigest'): TypedContractMethod<
-      [patient: AddressLike, doctor: AddressLike, round: BigNumberish, share: BytesLike, ],
+      [patient: AddressLike, doctor: AddressLike, contact: AddressLike, round: BigNumberish, share: BytesLike, ],
       [string],
       'view'
     >;

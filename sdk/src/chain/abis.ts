@@ -3994,7 +3994,12 @@ export const emergencyAccessAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "doctor",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "hospital",
         "type": "address"
       },
       {
@@ -4253,7 +4258,7 @@ export const emergencyAccessAbi = [
       },
       {
         "internalType": "uint48",
-        "name": "approveBy",
+        "name": "deadline",
         "type": "uint48"
       }
     ],
@@ -4830,6 +4835,11 @@ export const emergencyAccessAbi = [
       {
         "internalType": "address",
         "name": "doctor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "contact",
         "type": "address"
       },
       {

@@ -23,11 +23,15 @@ export const JUSTIFICATION_TEXT: Readonly<Record<JustificationName, string>> = {
 /** Most contacts a patient may name, as the contract enforces. */
 export const MAX_CONTACTS = 10;
 
-/** EIP-712 types of a contact's off-chain approval (`submitSignedApprovals`). */
+/**
+ * EIP-712 types of a contact's off-chain approval (`submitSignedApprovals`). The contact is in the
+ * struct, so a signature for one smart-account contact is refused for another of the same owner.
+ */
 export const EMERGENCY_APPROVAL_TYPES = {
   EmergencyApproval: [
     { name: "patient", type: "address" },
     { name: "doctor", type: "address" },
+    { name: "contact", type: "address" },
     { name: "round", type: "uint32" },
     { name: "shareHash", type: "bytes32" },
   ],
@@ -36,6 +40,8 @@ export const EMERGENCY_APPROVAL_TYPES = {
 export interface EmergencyApprovalMessage {
   patient: Address;
   doctor: Address;
+  /** The signing contact (an EOA or an ERC-1271 wallet): a signature names its signer. */
+  contact: Address;
   round: number;
   shareHash: Hex;
 }

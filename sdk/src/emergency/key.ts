@@ -67,7 +67,9 @@ export async function splitEmergencySeed(seed: Uint8Array, n: number, threshold:
 /**
  * Rebuilds the seed from at least `threshold` shares and checks it against the published X25519
  * public key. With more shares than needed it tries every subset of `threshold` (at most 252 for
- * ten contacts), so a bad share among enough good ones does not block the doctor.
+ * ten contacts), so a bad share among enough good ones does not block the doctor: a corrupted
+ * share, or one that copies another's x-coordinate (which Shamir's `combine` refuses), only rules
+ * out the subsets it is in. Contacts keep approving after the grant for this reason.
  */
 export async function rebuildEmergencyKey(
   shares: Uint8Array[],
@@ -76,7 +78,10 @@ export async function rebuildEmergencyKey(
 ): Promise<Required<RecipientKeyPairs>> {
   if (shares.length < threshold) throw new NotEnoughSharesError(shares.length, threshold);
   for (const subset of subsets(shares, threshold)) {
-    const seed = await combine(subset);
+    // Duplicate x-coordinates (the last byte): not a valid set of shares, try the next subset.
+    if (new Set(subset.map((share) => share[share.length - 1])).size !== subset.length) continue;
+    const seed = await combine(subset).catch(() => undefined);
+    if (!seed) continue;
     const x25519 = await x25519Kem.deriveKeyPairBytes(seedIkm(seed, "x25519"));
     if (bytesEqual(x25519.publicKey, publicKeys.x25519)) {
       const pairs = await emergencyKeyPairs(seed);

@@ -34,8 +34,16 @@ export interface EmergencyRequestState {
 
 export class RequestNotOpenError extends CaduceusError {
   constructor(patient: Address, doctor: Address, status: EmergencyStatusName) {
-    super("EMERGENCY_REQUEST_NOT_OPEN", `${doctor}'s emergency request for ${patient} is ${status.toLowerCase()}, not open: there is nothing to approve.`);
+    super("EMERGENCY_REQUEST_NOT_OPEN", `${doctor}'s emergency request for ${patient} is ${status.toLowerCase()}, not open or granted: there is nothing to approve.`);
   }
+}
+
+/**
+ * Whether contacts may still approve: while the request is open, and after the grant until it
+ * ends (a share past the threshold lets the doctor rebuild the key when another share is bad).
+ */
+export function takesApprovals(status: EmergencyStatusName): boolean {
+  return status === "Open" || status === "Granted";
 }
 
 export class NotAContactError extends CaduceusError {
@@ -92,12 +100,15 @@ export interface VoteParams {
   doctor: Address;
 }
 
-/** Opens the contact's share and re-seals it to the doctor, bound to this request's round. */
+/**
+ * Opens the contact's share and re-seals it to the doctor, bound to this request's round. Also
+ * after the grant: the doctor may need it when another contact's share turns out bad.
+ */
 export async function shareForDoctor(params: VoteParams): Promise<{ round: number; share: Hex }> {
   const { chain, store, patient, doctor } = params;
   const contact = chain.account;
   const req = await emergencyRequestOf(chain, patient, doctor);
-  if (req.status !== "Open") throw new RequestNotOpenError(patient, doctor, req.status);
+  if (!takesApprovals(req.status)) throw new RequestNotOpenError(patient, doctor, req.status);
   const config = await readEmergencyConfig(chain, store, patient, req.configVersion);
   const mine = config.shares.shares.find((s) => s.contact.toLowerCase() === contact.toLowerCase());
   if (!mine) throw new NotAContactError(contact);
@@ -127,7 +138,10 @@ export interface SignedEmergencyApproval {
   signature: Hex;
 }
 
-/** The contact signs an approval off-chain (no gas); the doctor submits it with others. */
+/**
+ * The contact signs an approval off-chain (no gas); the doctor submits it with others. The signed
+ * struct names the contact, so it counts for this contact only.
+ */
 export async function signEmergencyApproval(params: VoteParams): Promise<SignedEmergencyApproval> {
   const { chain, patient, doctor } = params;
   const { round, share } = await shareForDoctor(params);
@@ -137,11 +151,12 @@ export async function signEmergencyApproval(params: VoteParams): Promise<SignedE
     domain: emergencyDomain(chain.chainId, chain.emergencyAccess.address),
     types: EMERGENCY_APPROVAL_TYPES,
     primaryType: "EmergencyApproval",
-    message: { patient, doctor, round, shareHash: keccak256(share) },
+    message: { patient, doctor, contact: chain.account, round, shareHash: keccak256(share) },
   });
   return { contact: chain.account, share, signature };
 }
 
+/** Submits signed approvals; the contract skips contacts already counted for this round. */
 export async function submitSignedApprovals(
   chain: CaduceusChain,
   patient: Address,

@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { hexToBytes, type Hex } from "viem";
+import { bytesToHex, hexToBytes, type Hex } from "viem";
 import { canAccess } from "../../src/access/index.ts";
 import type { CaduceusChain } from "../../src/chain/client.ts";
 import { collectBytes } from "../../src/crypto/byte-source.ts";
@@ -32,6 +32,9 @@ import {
   submitSignedApprovals,
   unlockEmergency,
   emergencyPublicKeys,
+  emergencyKeyId,
+  openShare,
+  sealShare,
 } from "../../src/emergency/index.ts";
 import { sensitiveStrings, splitBundle } from "../../src/fhir/index.ts";
 import { prepareRecord, registerPrepared } from "../../src/records/upload.ts";
@@ -186,6 +189,33 @@ describe("emergency rescue end to end", () => {
       openEnvelope({ envelope: hexToBytes(posted[0]!.args.envelope!), recipientKeyPair: oldKeys, binding: emergencyBinding(chains.doctor, patientAddress(), added!, 2) }),
       EnvelopeWrongRecipientError,
     );
+  });
+
+  it("a contact posting a corrupted share cannot veto: the third contact approves after the grant and the doctor rebuilds from the two good shares", async () => {
+    const { round } = await requestEmergencyAccess({ chain: chains.doctor, patient: patientAddress(), justification: "UNCONSCIOUS", durationSeconds: 4 * HOUR });
+    assert.equal(round, 2);
+    // otherPatient (malicious) opens their real Shamir share, corrupts it and seals it to the doctor properly.
+    const config = await readEmergencyConfig(chains.otherPatient, store, patientAddress());
+    const base = { chainId: lc.deployment.chainId, emergencyAccess: chains.otherPatient.emergencyAccess.address, patient: patientAddress(), keyId: emergencyKeyId(emergencyPublicKeys(config.shares)) };
+    const mine = config.shares.shares.find((s) => s.contact === lc.accounts.otherPatient.address)!;
+    const corrupted = await openShare(hexToBytes(mine.envelope), identities.otherPatient, { ...base, recipient: lc.accounts.otherPatient.address, round: 0 });
+    corrupted[3]! ^= 0xff;
+    const doctorKeys = await chains.otherPatient.readKeys(doctorAddress());
+    const sealed = await sealShare(corrupted, { x25519: hexToBytes(doctorKeys.x25519), xwing: doctorKeys.xwing ? hexToBytes(doctorKeys.xwing) : undefined }, { ...base, recipient: doctorAddress(), round });
+    await chains.otherPatient.write(chains.otherPatient.emergencyAccess, "approve", [patientAddress(), doctorAddress(), bytesToHex(sealed)]);
+    // An honest contact approves: the grant opens, yet these two shares do not rebuild the key.
+    await approveEmergency({ chain: chains.auditor, store, keys: identities.auditor, patient: patientAddress(), doctor: doctorAddress() });
+    assert.equal((await emergencyRequestOf(chains.doctor, patientAddress(), doctorAddress())).status, "Granted");
+    await assert.rejects(unlockEmergency({ chain: chains.doctor, store, keys: identities.doctor, patient: patientAddress(), doctor: doctorAddress() }), code("EMERGENCY_SHARES_INVALID"));
+    // The third contact still approves after the grant; the doctor rebuilds from the two good shares among three.
+    await approveEmergency({ chain: chains.relayer, store, keys: identities.relayer, patient: patientAddress(), doctor: doctorAddress() });
+    const state = await emergencyRequestOf(chains.doctor, patientAddress(), doctorAddress());
+    assert.equal(state.status, "Granted");
+    assert.equal(state.approvals, 3);
+    const unlocked = await unlockEmergency({ chain: chains.doctor, store, keys: identities.doctor, patient: patientAddress(), doctor: doctorAddress() });
+    assert.equal(bytesToHex(unlocked.keys.x25519.publicKey), config.shares.publicKeys.x25519);
+    const opened = await openEmergencyRecord(chains.doctor, store, unlocked, recordIds[0]!);
+    assert.deepEqual(await collectBytes(opened.body), drafts[0]!.bytes);
   });
 
   it("puts no fixture plaintext and no key material on-chain", async () => {

@@ -62,6 +62,31 @@ describe("emergency key", () => {
     assert.deepEqual(rebuilt.x25519.publicKey, pairs.x25519.publicKey);
   });
 
+  it("a contact posting a corrupted share cannot veto: any 2 good shares among 3 posted rebuild the key, in any order", async () => {
+    const { pairs, shares, publicKeys } = await setup(3, 2);
+    // A corrupted y-value, and a forged share that copies an honest share's x-coordinate (Shamir's
+    // combine throws on it): each only rules out the subsets it is in.
+    const corrupted = shares[0]!.slice();
+    corrupted[7]! ^= 0x5a;
+    const sameX = crypto.getRandomValues(new Uint8Array(SHARE_BYTES));
+    sameX[SHARE_BYTES - 1] = shares[2]![SHARE_BYTES - 1]!;
+    for (const bad of [corrupted, sameX]) {
+      const posted = [bad, shares[1]!, shares[2]!];
+      for (const order of [[0, 1, 2], [1, 0, 2], [1, 2, 0]]) {
+        const rebuilt = await rebuildEmergencyKey(order.map((i) => posted[i]!), 2, publicKeys);
+        assert.deepEqual(rebuilt.x25519.privateKey, pairs.x25519.privateKey);
+        assert.deepEqual(rebuilt.xwing.publicKey, pairs.xwing.publicKey);
+      }
+      // With the bad share and one good one only, the rebuild refuses instead of returning a wrong key.
+      await assert.rejects(rebuildEmergencyKey([bad, shares[1]!], 2, publicKeys), EmergencyKeyMismatchError);
+    }
+    // 3-of-5 with two bad shares among the five posted: the three good ones still rebuild.
+    const five = await setup(5, 3);
+    const posted = five.shares.map((share, i) => (i === 1 || i === 3 ? share.map((b, j) => (j === 0 ? b ^ 1 : b)) : share));
+    const rebuilt = await rebuildEmergencyKey(posted, 3, five.publicKeys);
+    assert.deepEqual(rebuilt.x25519.publicKey, five.pairs.x25519.publicKey);
+  });
+
   it("seals a share to one recipient, bound to patient, key, recipient and round", async () => {
     const { shares, publicKeys } = await setup();
     const contact = await x25519Kem.generateKeyPairBytes();

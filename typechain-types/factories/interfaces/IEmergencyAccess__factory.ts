@@ -37,7 +37,12 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "doctor",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "hospital",
         "type": "address"
       },
       {
@@ -296,7 +301,7 @@
       },
       {
         "internalType": "uint48",
-        "name": "approveBy",
+        "name": "deadline",
         "type": "uint48"
       }
     ],
@@ -708,6 +713,11 @@
       {
         "internalType": "address",
         "name": "doctor",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "contact",
         "type": "address"
       },
       {

@@ -175,6 +175,7 @@ export const en = {
   "emergency.approveBy": "Decide before {time}",
   "emergency.count": "{approvals} of {threshold} approvals needed so far",
   "emergency.youApproved": "You approved this request.",
+  "emergency.grantedAlready": "Access is already granted until {time}. Approving still sends your key share: the doctor needs it if another contact's share turns out to be wrong.",
   "emergency.youRejected": "You rejected this request.",
   "emergency.unlockFirst": "Unlock your encryption key above first: your piece of the key is encrypted to it.",
   "emergency.approve": "Approve",

@@ -167,6 +167,7 @@ export const zh: Record<MessageKey, string> = {
   "emergency.approveBy": "请在 {time} 前决定",
   "emergency.count": "目前 {approvals} / {threshold} 个批准",
   "emergency.youApproved": "您已批准此请求。",
+  "emergency.grantedAlready": "访问已获批准，至 {time} 为止。您仍可批准并发送您的密钥份额：若其他联系人的份额有误，医生需要它。",
   "emergency.youRejected": "您已拒绝此请求。",
   "emergency.unlockFirst": "请先在上方解锁您的加密密钥：您持有的密钥份额是用它加密的。",
   "emergency.approve": "批准",

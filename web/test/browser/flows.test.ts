@@ -263,6 +263,19 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
       throw new Error(`emergency open failed: ${await d.page.getByTestId("emergency-section").innerText()}\n${d.logs.join("\n")}`, { cause: error });
     });
     assert.match(await records.innerText(), /Body temperature — [\d.]+°C/);
+
+    // The third contact arrives after the grant: no rejection any more, but approving still sends
+    // their key share (which the doctor needs if another share is bad).
+    const late = await open(researcher.address, "emergency");
+    await connect(late.page);
+    await unlockOrCreate(late.page);
+    const granted = late.page.getByTestId("emergency-request");
+    await granted.getByTestId("emergency-granted-already").waitFor();
+    assert.equal(await granted.getByRole("button", { name: "Reject" }).count(), 0);
+    await granted.getByRole("button", { name: "Approve" }).click();
+    await granted.getByText("You approved this request.").waitFor().catch(async (error) => {
+      throw new Error(`late approval failed: ${await granted.innerText()}\n${late.logs.join("\n")}`, { cause: error });
+    });
   });
 
   it("the patient approves a request that their policy leaves to them", async () => {

@@ -38,13 +38,17 @@ Anyone:
   emergency status --patient <address> --doctor <address>
 As a doctor of an active hospital:
   emergency request --patient <address> --justification <CODE> [--hours <n>]
-      Ask the patient's contacts for emergency access (ETREAT) for n hours (default 4).
+      Ask the patient's contacts for emergency access (ETREAT) for n hours (default 4). One
+      request per patient per cooldown from all doctors of a hospital; other patients are not held back.
   emergency open --patient <address> --out <directory>
       Once enough contacts approved: rebuild the emergency key from their shares and decrypt
-      every record into the directory (files appear only once verified).
+      every record into the directory (files appear only once verified). Any t good shares
+      among those posted will do: if one is bad, run it again after another contact approves.
 As an emergency contact:
   emergency approve|reject --patient <address> --doctor <address>
       Approve (your key share is sealed to the doctor and posted) or reject the request.
+      Approving still works after access is granted, until it ends: the doctor may need your
+      share if another contact's was bad. Rejecting works only while the request is open.
 
 Justification codes: ${Object.entries(JUSTIFICATION_TEXT).map(([code, text]) => `${code} (${text})`).join("; ")}.`;
 

@@ -1,10 +1,12 @@
 /**
  * The emergency contact: every open request of a patient who named them, with who asks and why;
- * approving re-seals their key share to the doctor (in the crypto worker) and posts it.
+ * approving re-seals their key share to the doctor (in the crypto worker) and posts it. A granted
+ * request still takes approvals until the grant ends (no rejection): a late share lets the doctor
+ * rebuild the key when another contact's share is bad.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { isAddressEqual, type Address } from "viem";
-import { rejectEmergency } from "@caduceus/sdk/emergency/requests";
+import { rejectEmergency, takesApprovals } from "@caduceus/sdk/emergency/requests";
 import type { EmergencyRequestSummary } from "@caduceus/sdk/query/types";
 import { cryptoCall } from "../../crypto/client.ts";
 import { errorMessage } from "../../errors.ts";
@@ -28,6 +30,7 @@ function Vote({ me, patient, request, threshold }: { me: Address; patient: Addre
   const approve = useWriteFlow();
   const reject = useWriteFlow();
   const voted = request.votes.find((v) => isAddressEqual(v.contact, me));
+  const granted = request.status === "Granted";
   const done = async (ok: boolean) => ok && (await queryClient.invalidateQueries({ queryKey: ["emergency"] }));
   return (
     <li className="policy" data-testid="emergency-request">
@@ -40,6 +43,11 @@ function Vote({ me, patient, request, threshold }: { me: Address; patient: Addre
         <li>{t("emergency.approveBy", { time: formatTime(request.approveBy, locale) })}</li>
         <li data-testid="emergency-count">{t("emergency.count", { approvals: request.approvals, threshold })}</li>
       </ul>
+      {granted && !voted && request.expiresAt !== undefined && (
+        <p className="note" data-testid="emergency-granted-already">
+          {t("emergency.grantedAlready", { time: formatTime(request.expiresAt, locale) })}
+        </p>
+      )}
       {voted ? (
         <p role="status">{voted.approved ? t("emergency.youApproved") : t("emergency.youRejected")}</p>
       ) : !unlocked(me) ? (
@@ -64,13 +72,15 @@ function Vote({ me, patient, request, threshold }: { me: Address; patient: Addre
           >
             {t("emergency.approve")}
           </button>
-          <button
-            type="button"
-            disabled={approve.busy || reject.busy}
-            onClick={async () => done((await reject.run((chain) => rejectEmergency(chain, patient, request.doctor))).ok)}
-          >
-            {t("emergency.reject")}
-          </button>
+          {!granted && (
+            <button
+              type="button"
+              disabled={approve.busy || reject.busy}
+              onClick={async () => done((await reject.run((chain) => rejectEmergency(chain, patient, request.doctor))).ok)}
+            >
+              {t("emergency.reject")}
+            </button>
+          )}
         </div>
       )}
       <TxStatus state={approve.state} label={t("emergency.approve")} />
@@ -84,7 +94,8 @@ function PatientRequests({ me, patient }: { me: Address; patient: Address }) {
   const overview = useEmergencyOverview(patient);
   if (overview.isPending) return null;
   if (overview.isError) return <p role="alert">{errorMessage(overview.error)}</p>;
-  const open = overview.data.requests.filter((r) => r.status === "Open");
+  // Open requests, and granted ones (they still take approvals until the grant ends).
+  const open = overview.data.requests.filter((r) => takesApprovals(r.status));
   const config = overview.data.configs.find((c) => c.version === open[0]?.configVersion) ?? overview.data.current;
   if (open.length === 0) return <li className="note">{t("emergency.nothingOpen", { patient: shortAddress(patient) })}</li>;
   return (
