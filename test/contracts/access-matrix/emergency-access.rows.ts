@@ -91,6 +91,7 @@ export const emergencyAccessRows: ContractRows = {
           message: {
             patient: c.patientAddress,
             doctor: c.doctor.account.address,
+            contact: c.contact2.account.address,
             round: 1,
             shareHash: keccak256(share),
           },
