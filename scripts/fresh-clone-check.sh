@@ -61,6 +61,15 @@ if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then
   echo "fresh-clone check: note: the clone has the last commit, not the uncommitted changes in $ROOT"
 fi
 git clone -q "$ROOT" "$work/caduceus"
+# The seed and the tests read the synthetic FHIR fixtures from ../shared/fixtures/ next to the
+# checkout (they are not in the repository): give the clone the same neighbour.
+shared=${CADUCEUS_SHARED_DIR:-$ROOT/../shared}
+if [ -d "$shared/fixtures" ]; then
+  ln -s "$(cd "$shared" && pwd)" "$work/shared"
+else
+  echo "fresh-clone check: no fixtures at $shared/fixtures (set CADUCEUS_SHARED_DIR): npm start's seed needs them" >&2
+  exit 1
+fi
 cd "$work/caduceus"
 echo "fresh-clone check: $(git log -1 --format='%h %s' | cut -c1-80) in $work/caduceus, with $("$old_node" --version) first on PATH"
 
@@ -79,8 +88,9 @@ timed() {
 
 if [ "$mode" = "--bench" ]; then
   echo "fresh-clone check: first npm start -- --check (installs everything)"
-  timed fresh npm start -- --check
+  timed fresh npm start -- --check > >(tee "$work/first-start.log") 2>&1
   first=$elapsed
+  install=$(sed -nE 's/^bootstrap: ready: .*everything installed \(([0-9]+) s in all\)$/\1/p' "$work/first-start.log")
   echo "fresh-clone check: second npm start -- --check"
   timed fresh npm start -- --check
   second=$elapsed
@@ -98,11 +108,11 @@ if [ "$mode" = "--bench" ]; then
     import { cpus, loadavg } from 'node:os';
     import { mergeResults } from './sdk/bench/results.ts';
     const file = await mergeResults({ freshMachine: {
-      startSeconds: ${first}, secondStartSeconds: ${second}, bootstrapCheckSeconds: ${check},
-      what: 'scripts/fresh-clone-check.sh --bench: git clone into /tmp, $("$old_node" --version) first on PATH, empty npm cache; startSeconds is the first npm start -- --check (Node 22 into .toolchain/, npm install, compile, stack up, checked, stopped), secondStartSeconds the next one, bootstrapCheckSeconds the bootstrap with nothing missing',
+      startSeconds: ${first}, installSeconds: ${install:-null}, secondStartSeconds: ${second}, bootstrapCheckSeconds: ${check},
+      what: 'scripts/fresh-clone-check.sh --bench: git clone into /tmp, $("$old_node" --version) first on PATH, empty npm cache; startSeconds is the first npm start -- --check (Node 22 into .toolchain/, npm install, compile, stack up, checked, stopped), installSeconds its bootstrap part, secondStartSeconds the next one, bootstrapCheckSeconds the bootstrap with nothing missing',
       installedMiB: { toolchain: ${toolchain_mb}, nodeModules: ${modules_mb} },
       date: new Date().toISOString(),
-      machine: { cores: cpus().length, loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100) },
+      machine: { cores: cpus().length, node: '$("$old_node" --version) then v22.23.3', loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100) },
     } });
     console.log('written to ' + file + ' (freshMachine)');
   "
