@@ -103,8 +103,8 @@ explain_npm_failure() {
 
 # Runs npm with its output in a log, printing progress every 10 s (npm is silent without a terminal).
 run_npm_logged() {
-  local log=$1 label=$2 watch=$3
-  shift 3
+  local log=$1 label=$2 watch=$3 expect_mb=$4
+  shift 4
   local t0 pid status
   t0=$(date +%s)
   npm "$@" >"$log" 2>&1 &
@@ -113,7 +113,7 @@ run_npm_logged() {
     while sleep 10; do
       kill -0 "$pid" 2>/dev/null || exit 0
       size=""
-      [ -d "$watch" ] && size=", $(du -sm "$watch" 2>/dev/null | cut -f1) MB so far"
+      [ -d "$watch" ] && size=", $(du -sm "$watch" 2>/dev/null | cut -f1) of about $expect_mb MB in place (npm downloads first, then unpacks)"
       printf 'bootstrap:   … %s: %d s%s\n' "$label" "$(( $(date +%s) - t0 ))" "$size" >&2
     done
   ) &
@@ -147,7 +147,7 @@ else
   log=$(mktemp "${TMPDIR:-/tmp}/caduceus-bootstrap-node.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   trap 'exit 130' INT TERM
-  if ! run_npm_logged "$log" "downloading Node $NODE_VERSION" "$tmp" install --no-save --no-package-lock --no-audit --no-fund --prefix "$tmp" "$node_pkg@$NODE_VERSION" \
+  if ! run_npm_logged "$log" "downloading Node $NODE_VERSION" "$tmp" 120 install --no-save --no-package-lock --no-audit --no-fund --prefix "$tmp" "$node_pkg@$NODE_VERSION" \
     || ! node_ok "$tmp/node_modules/$node_pkg/bin/node"; then
     explain_npm_failure "$log" "Node $NODE_VERSION"
     tail -n 20 "$log" >&2
@@ -178,13 +178,15 @@ if [ "$current_stamp" != "$stamp" ]; then
     say "installing the project's packages with Node $node_version (npm install: about 1000 packages, ~700 MB into node_modules/; one to three minutes)"
     require_writable "the project's packages (node_modules/)"
     require_disk
+  elif [ -z "$current_stamp" ]; then
+    say "node_modules/ has no record of an install with this lockfile and Node $node_version: npm install (seconds when it is up to date)"
   else
     say "package-lock.json, a package.json or the Node version changed since the last install: npm install"
   fi
   log=$(mktemp "${TMPDIR:-/tmp}/caduceus-bootstrap-npm.XXXXXX")
   t0=$SECONDS
   # --no-save: the committed lockfile is what gets installed, and an install never rewrites it.
-  if ! (cd "$ROOT" && run_npm_logged "$log" "npm install" "$ROOT/node_modules" install --no-save --no-audit --no-fund); then
+  if ! (cd "$ROOT" && run_npm_logged "$log" "npm install" "$ROOT/node_modules" 700 install --no-save --no-audit --no-fund); then
     # A first install that failed half-way is removed: the next run starts clean rather than
     # tripping over a partial node_modules/. An update that failed leaves no stamp, so the next
     # run installs again.
