@@ -138,7 +138,7 @@ elif node_ok "$toolchain_node"; then
   node_bin=$toolchain_node
 else
   work_done=1
-  say "Node $(node --version 2>/dev/null || echo "(none)") is older than $NODE_MIN (Hardhat 3 needs it): installing Node $NODE_VERSION from the npm registry into .toolchain/ (about 120 MB, usually under a minute)"
+  say "Node $(node --version 2>/dev/null || echo "(none)") is older than $NODE_MIN (Hardhat 3 needs it): installing Node $NODE_VERSION from the npm registry into .toolchain/ (about 185 MB unpacked, usually under a minute)"
   command -v npm >/dev/null 2>&1 || refuse "npm is not on PATH, and it is what brings Node $NODE_VERSION: install Node 20 or newer with npm (\`sudo apt-get install -y nodejs npm\`), then run \`$for_what\` again."
   require_writable "Node $NODE_VERSION (.toolchain/)"
   require_disk
@@ -147,7 +147,7 @@ else
   log=$(mktemp "${TMPDIR:-/tmp}/caduceus-bootstrap-node.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   trap 'exit 130' INT TERM
-  if ! run_npm_logged "$log" "downloading Node $NODE_VERSION" "$tmp" 120 install --no-save --no-package-lock --no-audit --no-fund --prefix "$tmp" "$node_pkg@$NODE_VERSION" \
+  if ! run_npm_logged "$log" "downloading Node $NODE_VERSION" "$tmp" 185 install --no-save --no-package-lock --no-audit --no-fund --prefix "$tmp" "$node_pkg@$NODE_VERSION" \
     || ! node_ok "$tmp/node_modules/$node_pkg/bin/node"; then
     explain_npm_failure "$log" "Node $NODE_VERSION"
     tail -n 20 "$log" >&2
