@@ -68,6 +68,13 @@ if [ "${CADUCEUS_BOOTSTRAPPED:-}" = "$ROOT" ] && node_ok node; then
 fi
 
 work_done=0
+npm_pid=""
+# Stops the npm that run_npm_logged started (an interrupt trap) and waits until it is gone.
+stop_npm() {
+  [ -n "$npm_pid" ] || return 0
+  kill "$npm_pid" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 "$npm_pid" 2>/dev/null || return 0; sleep 0.2; done
+}
 elapsed() { echo "${SECONDS} s"; }
 
 # Fails with the read-only refusal unless the project folder can take new files.
@@ -109,6 +116,7 @@ run_npm_logged() {
   t0=$(date +%s)
   npm "$@" >"$log" 2>&1 &
   pid=$!
+  npm_pid=$pid # for the interrupt traps
   (
     while sleep 10; do
       kill -0 "$pid" 2>/dev/null || exit 0
@@ -146,7 +154,7 @@ else
   tmp=$(mktemp -d "$ROOT/.toolchain.tmp.XXXXXX")
   log=$(mktemp "${TMPDIR:-/tmp}/caduceus-bootstrap-node.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
-  trap 'exit 130' INT TERM
+  trap 'stop_npm; exit 130' INT TERM
   if ! run_npm_logged "$log" "downloading Node $NODE_VERSION" "$tmp" 185 install --no-save --no-package-lock --no-audit --no-fund --prefix "$tmp" "$node_pkg@$NODE_VERSION" \
     || ! node_ok "$tmp/node_modules/$node_pkg/bin/node"; then
     explain_npm_failure "$log" "Node $NODE_VERSION"
@@ -186,7 +194,10 @@ if [ "$current_stamp" != "$stamp" ]; then
   log=$(mktemp "${TMPDIR:-/tmp}/caduceus-bootstrap-npm.XXXXXX")
   t0=$SECONDS
   # --no-save: the committed lockfile is what gets installed, and an install never rewrites it.
-  if ! (cd "$ROOT" && run_npm_logged "$log" "npm install" "$ROOT/node_modules" 700 install --no-save --no-audit --no-fund); then
+  # Interrupted during a first install: remove what it wrote, as on a failure.
+  [ "$fresh" = 1 ] && trap 'stop_npm; rm -rf "$ROOT/node_modules" "$ROOT"/{sdk,web,subgraph}/node_modules; exit 130' INT TERM
+  cd "$ROOT"
+  if ! run_npm_logged "$log" "npm install" "$ROOT/node_modules" 700 install --no-save --no-audit --no-fund; then
     # A first install that failed half-way is removed: the next run starts clean rather than
     # tripping over a partial node_modules/. An update that failed leaves no stamp, so the next
     # run installs again.
@@ -196,6 +207,8 @@ if [ "$current_stamp" != "$stamp" ]; then
     tail -n 20 "$log" >&2
     refuse "npm install failed (npm's log above, full log: $log): fix what it says, then run \`$for_what\` again."
   fi
+  trap - INT TERM
+  cd "$OLDPWD"
   grep -E '^(added|removed|changed|up to date)' "$log" | sed 's/^/bootstrap:   /' >&2 || true
   rm -f "$log"
   printf '%s\n' "$stamp" >"$stamp_file"
