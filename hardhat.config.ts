@@ -3,6 +3,7 @@ import hardhatToolboxViemPlugin from "@nomicfoundation/hardhat-toolbox-viem";
 import hardhatEthers from "@nomicfoundation/hardhat-ethers";
 import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
 import { configVariable, defineConfig } from "hardhat/config";
+import type { HardhatPlugin } from "hardhat/types/plugins";
 
 // Offline builds: solc comes from the npm `solc` package (pinned to exactly this version in
 // package.json) instead of Hardhat's compiler download, which these machines cannot reach.
@@ -13,8 +14,25 @@ const solcjs = createRequire(import.meta.url).resolve("solc/soljson.js");
 // chain) all run it, and nothing here needs Prague's additions, so one bytecode deploys anywhere.
 const EVM_VERSION = "cancun";
 
+// typechain writes typechain-types/index.ts and hardhat.d.ts in the order Hardhat lists the artifacts,
+// which is the directory listing's order and differs between machines and builds; the files are
+// committed, so a build must not reorder them. This hook runs before typechain's (plugins run in
+// the order listed) on the same list and sorts it, so the generated files come out byte-identical.
+const sortedTypechainInput: HardhatPlugin = {
+  id: "caduceus-sorted-typechain-input",
+  hookHandlers: {
+    solidity: async () => ({
+      default: async () => ({
+        processArtifactsAfterSuccessfulBuild: async (_context, artifactPaths) => {
+          (artifactPaths as string[]).sort();
+        },
+      }),
+    }),
+  },
+};
+
 export default defineConfig({
-  plugins: [hardhatToolboxViemPlugin, hardhatEthers, hardhatTypechain],
+  plugins: [hardhatToolboxViemPlugin, hardhatEthers, sortedTypechainInput, hardhatTypechain],
   solidity: {
     profiles: {
       default: {

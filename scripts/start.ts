@@ -20,7 +20,8 @@ import { run, startHardhatNode, stopProcessGroup, RPC_URL } from "./stack/chain.
 import { deployContracts, setUpDemoConsortium, verifyStack, writeDeployment } from "./stack/deploy.js";
 import { seedScenarios, verifyScenarios } from "./stack/scenarios.js";
 import { seedDemoRecords, verifySeed } from "./stack/seed.js";
-import { startWebApp, verifyWebApp, type WebApp } from "./stack/web.js";
+import { assertPortFree, isPortFree, portOwner } from "./stack/ports.js";
+import { startWebApp, verifyWebApp, WEB_PORT, type WebApp } from "./stack/web.js";
 
 const checkOnly = process.argv.includes("--check");
 const recordTime = !process.argv.includes("--no-bench");
@@ -32,6 +33,17 @@ const step = (message: string) => console.log(`[${elapsed().toFixed(1)}s] ${mess
 const loadAtStart = loadavg();
 
 await mkdir(STATE_DIR, { recursive: true });
+// A taken port is refused before anything starts, naming the process that holds it (8545 is checked
+// by startHardhatNode, which also stops a node an earlier start left behind).
+try {
+  await assertPortFree(GATEWAY_PORT, "the content store");
+} catch (error) {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+if (!(await isPortFree(WEB_PORT))) {
+  step(`port ${WEB_PORT} is taken by ${(await portOwner(WEB_PORT)) ?? "another process"}: the web app takes the next free port`);
+}
 step(`compiling contracts and starting a Hardhat node on ${RPC_URL} (log: ${STATE_DIR}/node.log)`);
 const [started, built] = await Promise.allSettled([
   startHardhatNode(`${STATE_DIR}/node.log`),

@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
+import { assertPortFree, portOwner } from "./ports.js";
 
 export const CHAIN_HOST = "127.0.0.1";
 export const CHAIN_PORT = 8545;
@@ -49,10 +50,15 @@ async function stopLeftoverNode(pidFile: string): Promise<boolean> {
 export async function startHardhatNode(logFile: string): Promise<{ process: ChildProcess; client: PublicClient }> {
   const pidFile = `${logFile}.pid`;
   if ((await probeRpc()) !== null && !(await stopLeftoverNode(pidFile))) {
+    const owner = (await portOwner(CHAIN_PORT)) ?? "another process";
+    const pid = /^process (\d+)/.exec(owner)?.[1];
     throw new Error(
-      `Something already answers JSON-RPC on ${RPC_URL} (another \`npm start\`?). Stop it, then run \`npm start\` again.`,
+      `port ${CHAIN_PORT} (the chain) is taken by ${owner}, which already answers JSON-RPC on ${RPC_URL} (another \`npm start\`?): ` +
+        `stop it${pid ? ` (\`kill ${pid}\`)` : ""}, then run \`npm start\` again.`,
     );
   }
+  // Something that is not a node (or not answering) on the port: hardhat node would only say EADDRINUSE.
+  await assertPortFree(CHAIN_PORT, "the chain's JSON-RPC", 5_000);
   const log = createWriteStream(logFile);
   // Its own process group, so stopping the stack stops every process the node started.
   const child = spawn("node_modules/.bin/hardhat", ["--network", "stack", "node", "--hostname", CHAIN_HOST, "--port", String(CHAIN_PORT)], {
