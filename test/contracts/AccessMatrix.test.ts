@@ -8,7 +8,7 @@ import { network } from "hardhat";
 import { getAddress, keccak256, toHex, type Hex } from "viem";
 import { Role } from "@caduceus/sdk/chain/roles";
 import { deployCaduceus } from "../helpers/deploy.js";
-import { newRecord } from "../helpers/records.js";
+import { idOf, newRecord } from "../helpers/records.js";
 
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
@@ -129,14 +129,14 @@ const TABLE: Row[] = [
     fn: "RecordRegistry.amend (hospital's record)",
     contract: "recordRegistry",
     call: (c, a) =>
-      c.recordRegistry.write.amend([c.hospitalRecord.cidDigest, newRecord(c.patient.account.address, `a-${a}`)], { account: c.wallets[a].account }),
+      c.recordRegistry.write.amend([idOf(c.hospital.account.address, c.hospitalRecord), newRecord(c.patient.account.address, `a-${a}`)], { account: c.wallets[a].account }),
     allowed: ["hospital"],
-    refusal: (c, a) => ["RecordRegistryNotAuthor", [who(c, a), c.hospitalRecord.cidDigest]],
+    refusal: (c, a) => ["RecordRegistryNotAuthor", [who(c, a), idOf(c.hospital.account.address, c.hospitalRecord)]],
   },
   {
     fn: "RecordRegistry.postAudit",
     contract: "recordRegistry",
-    call: (c, a) => c.recordRegistry.write.postAudit([c.hospitalRecord.cidDigest, 0, "0x"], { account: c.wallets[a].account }),
+    call: (c, a) => c.recordRegistry.write.postAudit([idOf(c.hospital.account.address, c.hospitalRecord), 0, "0x"], { account: c.wallets[a].account }),
     allowed: ["auditor"],
     refusal: (c, a) => ["RecordRegistryNotAuditor", [who(c, a)]],
   },
