@@ -20,9 +20,7 @@ Usage: caduceus <command> [options]
 
 Commands:
   keys init|publish|show     your account and encryption keys
-  records upload|amend|list|get|cancel-signatures
-                             encrypt, store and register records; correct; list; fetch and
-                             decrypt; void signed registrations nobody relayed yet
+  records upload|list|get    encrypt, store and register records; list; fetch and decrypt
   audit <recordId> [--post]  check stored ciphertext against the chain; post the outcome
   access policy|request|approve|deny|revoke|deliver|log|read
                              who may read what, for which purpose; key delivery; the access log
