@@ -3,18 +3,19 @@ pragma solidity ^0.8.28;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {IRecordRegistry} from "./interfaces/IRecordRegistry.sol";
 import {Paging} from "./libraries/Paging.sol";
+import {RecordIds} from "./libraries/RecordIds.sol";
 import {Audit, AuditOutcome, Category, CidCodec, NewRecord, RecordInfo} from "./types/Records.sol";
 import {Roles} from "./types/Roles.sol";
 
 /// @title RecordRegistry
 /// @notice See {IRecordRegistry}. Storage per record is one slot (plus the patient's list entry);
-/// the CID bytes and the key envelope live only in the `RecordRegistered` event.
-contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
+/// the CID bytes and the key envelope live only in the `RecordRegistered` event. A record's id is
+/// `RecordIds.derive(writer, patient, cidDigest)`: it commits to the CID digest without storing it.
+contract RecordRegistry is IRecordRegistry, EIP712 {
     /// @notice Largest batch `registerBatch` accepts.
     uint256 public constant MAX_BATCH = 100;
     /// @notice Largest key envelope accepted (an X-Wing hybrid envelope is about 1.2 KB).
@@ -23,8 +24,11 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     uint8 public constant CODEC_RAW = CidCodec.RAW;
     uint8 public constant CODEC_DAG_PB = CidCodec.DAG_PB;
 
+    /// @notice Largest step `invalidateNonces` takes at once (keeps a nonce far from overflowing).
+    uint256 public constant MAX_NONCE_STEP = type(uint16).max;
+
     bytes32 public constant REGISTER_TYPEHASH = keccak256(
-        "RegisterRecord(address patient,bytes32 cidDigest,uint8 cidCodec,bytes32 contentDigest,uint8 category,bytes32 envelopeHash,uint256 nonce,uint256 deadline)"
+        "RegisterRecord(address hospital,address patient,bytes32 cidDigest,uint8 cidCodec,bytes32 contentDigest,uint8 category,bytes32 envelopeHash,uint256 nonce,uint256 deadline)"
     );
 
     uint8 private constant _FLAG_DAG_PB = 1;
@@ -48,6 +52,10 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     mapping(bytes32 recordId => bytes32 previousId) private _previousVersions;
     mapping(bytes32 recordId => bytes32 nextId) private _nextVersions;
     mapping(bytes32 recordId => Audit) private _audits;
+    /// @dev Only written by a failed audit (Unavailable or Mismatch): the most severe one, latest
+    /// among equals, so that a later Intact cannot hide it.
+    mapping(bytes32 recordId => Audit) private _worstAudits;
+    mapping(address signer => uint256 nonce) private _nonces;
     mapping(address patient => uint256 count) private _recordCounts;
     mapping(address patient => mapping(uint256 index => bytes32 recordId)) private _patientRecords;
 
@@ -89,7 +97,7 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         }
         uint32 hospitalId = _activeHospitalId(hospital);
         // Consuming the nonce before checking makes a replay fail the check: the digest moved on.
-        bytes32 digest = _registerDigest(record, _useNonce(hospital), deadline);
+        bytes32 digest = _registerDigest(record, hospital, _useNonce(hospital), deadline);
         // SignatureChecker accepts ERC-1271 wallets and rejects malleable (high-s) ECDSA signatures.
         if (!SignatureChecker.isValidSignatureNow(hospital, digest, signature)) {
             revert RecordRegistryInvalidSignature(hospital);
@@ -137,8 +145,24 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
             revert RecordRegistryNotAuditor(msg.sender);
         }
         _existing(recordId);
-        _audits[recordId] = Audit({auditor: msg.sender, auditedAt: uint48(block.timestamp), outcome: outcome});
+        Audit memory audit = Audit({auditor: msg.sender, auditedAt: uint48(block.timestamp), outcome: outcome});
+        _audits[recordId] = audit;
+        // A failed audit stays visible: only an equally or more severe one replaces it, never an Intact.
+        if (_severity(outcome) != 0 && _severity(outcome) >= _severity(_worstAudits[recordId].outcome)) {
+            _worstAudits[recordId] = audit;
+        }
         emit RecordAudited(recordId, msg.sender, outcome, detailsCid);
+    }
+
+    /// @inheritdoc IRecordRegistry
+    function invalidateNonces(uint256 newNonce) external {
+        uint256 current = _nonces[msg.sender];
+        // Forward only (a signature never comes back to life), and by a bounded step.
+        if (newNonce <= current || newNonce - current > MAX_NONCE_STEP) {
+            revert RecordRegistryInvalidNonce(current, newNonce);
+        }
+        _nonces[msg.sender] = newNonce;
+        emit NoncesInvalidated(msg.sender, current, newNonce);
     }
 
     // ---------------------------------------------------------------- views
@@ -157,7 +181,7 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
             cidCodec: dagPb ? CODEC_DAG_PB : CODEC_RAW,
             patientAuthored: patientAuthored,
             superseded: _nextVersions[recordId] != 0,
-            contentDigest: dagPb ? _contentDigests[recordId] : recordId,
+            contentDigest: dagPb ? _contentDigests[recordId] : bytes32(0),
             previousVersion: _previousVersions[recordId],
             nextVersion: _nextVersions[recordId]
         });
@@ -179,6 +203,22 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     /// @inheritdoc IRecordRegistry
     function lastAudit(bytes32 recordId) external view returns (Audit memory) {
         return _audits[recordId];
+    }
+
+    /// @inheritdoc IRecordRegistry
+    function worstAudit(bytes32 recordId) external view returns (Audit memory) {
+        Audit memory worst = _worstAudits[recordId];
+        return worst.auditor == address(0) ? _audits[recordId] : worst;
+    }
+
+    /// @inheritdoc IRecordRegistry
+    function nonces(address signer) external view returns (uint256) {
+        return _nonces[signer];
+    }
+
+    /// @inheritdoc IRecordRegistry
+    function recordIdOf(address writer, address patient, bytes32 cidDigest) external pure returns (bytes32) {
+        return RecordIds.derive(writer, patient, cidDigest);
     }
 
     /// @inheritdoc IRecordRegistry
@@ -214,10 +254,11 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
     /// @inheritdoc IRecordRegistry
     function registerDigest(
         NewRecord calldata record,
+        address hospital,
         uint256 nonce,
         uint256 deadline
     ) external view returns (bytes32) {
-        return _registerDigest(record, nonce, deadline);
+        return _registerDigest(record, hospital, nonce, deadline);
     }
 
     // ---------------------------------------------------------------- internal
@@ -231,12 +272,12 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         uint8 flags,
         bytes32 previousId
     ) private returns (bytes32 recordId) {
-        recordId = record.cidDigest;
+        bytes32 cidDigest = record.cidDigest;
         address patient = record.patient;
         if (patient == address(0)) {
             revert RecordRegistryZeroPatient();
         }
-        if (recordId == 0) {
+        if (cidDigest == 0) {
             revert RecordRegistryEmptyCid();
         }
         if (record.category > uint8(type(Category).max)) {
@@ -246,10 +287,12 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         if (envelopeLength == 0 || envelopeLength > MAX_ENVELOPE) {
             revert RecordRegistryInvalidEnvelope(envelopeLength, MAX_ENVELOPE);
         }
+        // The id binds the writer and the patient: nobody but this writer can occupy it first.
+        recordId = RecordIds.derive(provider, patient, cidDigest);
         if (_records[recordId].patient != address(0)) {
             revert RecordRegistryDuplicateRecord(recordId);
         }
-        bytes32 contentDigest = _checkContentDigest(recordId, record.cidCodec, record.contentDigest);
+        bytes32 contentDigest = _checkContentDigest(cidDigest, record.cidCodec, record.contentDigest);
         if (record.cidCodec == CODEC_DAG_PB) {
             flags |= _FLAG_DAG_PB;
             _contentDigests[recordId] = contentDigest;
@@ -268,28 +311,29 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         unchecked {
             _recordCounts[patient] = index + 1;
         }
-        _emitRegistered(record, provider, hospitalId, contentDigest, previousId);
+        _emitRegistered(recordId, record, provider, hospitalId, contentDigest, previousId);
     }
 
     /// @dev The content digest to record: a raw CID's digest is the content's SHA-256 itself (a
     /// different value given is a client bug); a dag-pb CID needs the separate digest.
-    function _checkContentDigest(bytes32 recordId, uint8 codec, bytes32 contentDigest) private pure returns (bytes32) {
+    function _checkContentDigest(bytes32 cidDigest, uint8 codec, bytes32 contentDigest) private pure returns (bytes32) {
         if (codec == CODEC_RAW) {
-            if (contentDigest != 0 && contentDigest != recordId) {
-                revert RecordRegistryUnexpectedContentDigest(recordId, contentDigest);
+            if (contentDigest != 0 && contentDigest != cidDigest) {
+                revert RecordRegistryUnexpectedContentDigest(cidDigest, contentDigest);
             }
-            return recordId;
+            return cidDigest;
         }
         if (codec != CODEC_DAG_PB) {
             revert RecordRegistryUnsupportedCodec(codec);
         }
         if (contentDigest == 0) {
-            revert RecordRegistryMissingContentDigest(recordId);
+            revert RecordRegistryMissingContentDigest(cidDigest);
         }
         return contentDigest;
     }
 
     function _emitRegistered(
+        bytes32 recordId,
         NewRecord calldata record,
         address provider,
         uint32 hospitalId,
@@ -297,7 +341,7 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         bytes32 previousId
     ) private {
         emit RecordRegistered(
-            record.cidDigest,
+            recordId,
             record.patient,
             provider,
             hospitalId,
@@ -328,8 +372,24 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
         }
     }
 
+    /// @dev Returns the current nonce of `signer` and moves it on (checked: it cannot wrap around
+    /// to an old, already signed value).
+    function _useNonce(address signer) private returns (uint256 nonce) {
+        nonce = _nonces[signer];
+        _nonces[signer] = nonce + 1;
+    }
+
+    /// @dev Unavailable ranks above Intact and Mismatch above both.
+    function _severity(AuditOutcome outcome) private pure returns (uint256) {
+        if (outcome == AuditOutcome.Mismatch) {
+            return 2;
+        }
+        return outcome == AuditOutcome.Unavailable ? 1 : 0;
+    }
+
     function _registerDigest(
         NewRecord calldata record,
+        address hospital,
         uint256 nonce,
         uint256 deadline
     ) private view returns (bytes32) {
@@ -338,6 +398,7 @@ contract RecordRegistry is IRecordRegistry, EIP712, Nonces {
                 keccak256(
                     abi.encode(
                         REGISTER_TYPEHASH,
+                        hospital,
                         record.patient,
                         record.cidDigest,
                         record.cidCodec,

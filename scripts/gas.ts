@@ -11,7 +11,7 @@ import { EMERGENCY_APPROVAL_TYPES, emergencyDomain, Justification } from "@caduc
 import { Purpose } from "@caduceus/sdk/chain/roles";
 import { signPolicy, terms } from "../test/helpers/consent.js";
 import { deployCaduceus } from "../test/helpers/deploy.js";
-import { binaryCid, CODEC_DAG_PB, ENVELOPE_BYTES, newRecord, seededBytes } from "../test/helpers/records.js";
+import { binaryCid, CODEC_DAG_PB, ENVELOPE_BYTES, idOf, newRecord, seededBytes } from "../test/helpers/records.js";
 import { signRegistration } from "../test/helpers/signatures.js";
 
 const SNAPSHOT = new URL("../gas/snapshot.json", import.meta.url);
@@ -74,14 +74,19 @@ for (const n of [10, 50]) {
 }
 
 await measure("RecordRegistry.amend", () =>
-  c.recordRegistry.write.amend([newRecord(patient, "second").cidDigest, newRecord(patient, "second-v2")], asHospital),
+  c.recordRegistry.write.amend([idOf(c.hospital.account.address, newRecord(patient, "second")), newRecord(patient, "second-v2")], asHospital),
 );
 await measure("RecordRegistry.registerOwn", () =>
   c.recordRegistry.write.registerOwn([newRecord(patient, "own", { category: 5 })], { account: c.patient.account }),
 );
 await measure("RecordRegistry.postAudit", () =>
-  c.recordRegistry.write.postAudit([newRecord(patient, "first").cidDigest, 0, "0x01"], { account: c.auditor.account }),
+  c.recordRegistry.write.postAudit([idOf(c.hospital.account.address, newRecord(patient, "first")), 0, "0x01"], { account: c.auditor.account }),
 );
+// A failed audit also records itself as the record's worst audit (a second slot).
+await measure("RecordRegistry.postAudit.mismatch", () =>
+  c.recordRegistry.write.postAudit([idOf(c.hospital.account.address, newRecord(patient, "second")), 1, "0x01"], { account: c.auditor.account }),
+);
+await measure("RecordRegistry.invalidateNonces", () => c.recordRegistry.write.invalidateNonces([5n], asHospital));
 
 // ConsentManager: a doctor's policy, a request granted at once, one waiting for approval, key delivery.
 const consent = c.consentManager;
@@ -116,7 +121,7 @@ await measure("ConsentManager.share", () =>
 );
 for (const [suffix, envelopeBytes] of [["", ENVELOPE_BYTES.x25519], [".xwing", ENVELOPE_BYTES.xwing]] as const) {
   const deliveries = Array.from({ length: 10 }, (_, i) => ({
-    recordId: newRecord(patient, `batch-10-${i}`).cidDigest,
+    recordId: idOf(c.hospital.account.address, newRecord(patient, `batch-10-${i}`)),
     copyCid: "0x" as Hex,
     envelope: seededBytes(`delivery${suffix}-${i}`, envelopeBytes),
   }));
@@ -177,7 +182,7 @@ await measure("Emergency.approve.xwingShare", () =>
   emergency.write.approve([patient, doctor, seededBytes("share-pq", SHARE_BYTES.xwing)], { account: contacts[2].account }),
 );
 const emergencyKeys = Array.from({ length: 10 }, (_, i) => ({
-  recordId: newRecord(patient, `batch-10-${i}`).cidDigest,
+  recordId: idOf(c.hospital.account.address, newRecord(patient, `batch-10-${i}`)),
   envelope: seededBytes(`emergency-key-${i}`, ENVELOPE_BYTES.xwing),
 }));
 await measure("Emergency.postKeys.perEnvelope.xwing", () => emergency.write.postKeys([patient, 1, emergencyKeys], asPatient), 10);
@@ -214,7 +219,7 @@ const researchPolicy = terms(Number((await publicClient.getBlock()).timestamp), 
 await consent.write.setPolicy([policyId("research"), researchPolicy], asPatient);
 await consent.write.requestAccess([patient, policyId("research"), researchPolicy, Purpose.HRESCH, Rights.READ, 0], asResearcher);
 await measure("ResearchPool.submitData", () =>
-  pool.write.submitData([studyId, newRecord(patient, "first").cidDigest], asPatient),
+  pool.write.submitData([studyId, idOf(c.hospital.account.address, newRecord(patient, "first"))], asPatient),
 );
 await measure("ResearchPool.acceptContribution", () => pool.write.acceptContribution([studyId, patient], asResearcher));
 await measure("ResearchPool.claimReward", () => pool.write.claimReward([studyId], asPatient));

@@ -20,47 +20,54 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
   
 
   export interface RecordRegistryInterface extends Interface {
-    getFunction(nameOrSignature: "CODEC_DAG_PB" | "CODEC_RAW" | "CONSORTIUM" | "MAX_BATCH" | "MAX_ENVELOPE" | "REGISTER_TYPEHASH" | "amend" | "eip712Domain" | "exists" | "getRecord" | "lastAudit" | "nonces" | "postAudit" | "recordCount" | "recordSummary" | "records" | "register" | "registerBatch" | "registerDigest" | "registerOwn" | "registerWithSig" | "versionHistory"): FunctionFragment;
+    getFunction(nameOrSignature: "CODEC_DAG_PB" | "CODEC_RAW" | "CONSORTIUM" | "MAX_BATCH" | "MAX_ENVELOPE" | "MAX_NONCE_STEP" | "REGISTER_TYPEHASH" | "amend" | "eip712Domain" | "exists" | "getRecord" | "invalidateNonces" | "lastAudit" | "nonces" | "postAudit" | "recordCount" | "recordIdOf" | "recordSummary" | "records" | "register" | "registerBatch" | "registerDigest" | "registerOwn" | "registerWithSig" | "versionHistory" | "worstAudit"): FunctionFragment;
 
-    getEvent(nameOrSignatureOrTopic: "EIP712DomainChanged" | "RecordAudited" | "RecordRegistered"): EventFragment;
+    getEvent(nameOrSignatureOrTopic: "EIP712DomainChanged" | "NoncesInvalidated" | "RecordAudited" | "RecordRegistered"): EventFragment;
 
     encodeFunctionData(functionFragment: 'CODEC_DAG_PB', values?: undefined): string;
 encodeFunctionData(functionFragment: 'CODEC_RAW', values?: undefined): string;
 encodeFunctionData(functionFragment: 'CONSORTIUM', values?: undefined): string;
 encodeFunctionData(functionFragment: 'MAX_BATCH', values?: undefined): string;
 encodeFunctionData(functionFragment: 'MAX_ENVELOPE', values?: undefined): string;
+encodeFunctionData(functionFragment: 'MAX_NONCE_STEP', values?: undefined): string;
 encodeFunctionData(functionFragment: 'REGISTER_TYPEHASH', values?: undefined): string;
 encodeFunctionData(functionFragment: 'amend', values: [BytesLike, NewRecordStruct]): string;
 encodeFunctionData(functionFragment: 'eip712Domain', values?: undefined): string;
 encodeFunctionData(functionFragment: 'exists', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'getRecord', values: [BytesLike]): string;
+encodeFunctionData(functionFragment: 'invalidateNonces', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'lastAudit', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'nonces', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'postAudit', values: [BytesLike, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'recordCount', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'recordIdOf', values: [AddressLike, AddressLike, BytesLike]): string;
 encodeFunctionData(functionFragment: 'recordSummary', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'records', values: [AddressLike, BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'register', values: [NewRecordStruct]): string;
 encodeFunctionData(functionFragment: 'registerBatch', values: [NewRecordStruct[]]): string;
-encodeFunctionData(functionFragment: 'registerDigest', values: [NewRecordStruct, BigNumberish, BigNumberish]): string;
+encodeFunctionData(functionFragment: 'registerDigest', values: [NewRecordStruct, AddressLike, BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'registerOwn', values: [NewRecordStruct]): string;
 encodeFunctionData(functionFragment: 'registerWithSig', values: [NewRecordStruct, AddressLike, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'versionHistory', values: [BytesLike, BigNumberish]): string;
+encodeFunctionData(functionFragment: 'worstAudit', values: [BytesLike]): string;
 
     decodeFunctionResult(functionFragment: 'CODEC_DAG_PB', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'CODEC_RAW', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'CONSORTIUM', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'MAX_BATCH', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'MAX_ENVELOPE', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'MAX_NONCE_STEP', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'REGISTER_TYPEHASH', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'amend', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'eip712Domain', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'exists', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'getRecord', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'invalidateNonces', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'lastAudit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'nonces', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'postAudit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'recordCount', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'recordIdOf', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'recordSummary', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'records', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'register', data: BytesLike): Result;
@@ -69,6 +76,7 @@ decodeFunctionResult(functionFragment: 'registerDigest', data: BytesLike): Resul
 decodeFunctionResult(functionFragment: 'registerOwn', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'registerWithSig', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'worstAudit', data: BytesLike): Result;
   }
 
   
@@ -76,6 +84,18 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
       export type InputTuple = [];
       export type OutputTuple = [];
       export interface OutputObject {};
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace NoncesInvalidatedEvent {
+      export type InputTuple = [signer: AddressLike, previousNonce: BigNumberish, newNonce: BigNumberish];
+      export type OutputTuple = [signer: string, previousNonce: bigint, newNonce: bigint];
+      export interface OutputObject {signer: string, previousNonce: bigint, newNonce: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -182,6 +202,14 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     
 
     
+    MAX_NONCE_STEP: TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >
+    
+
+    
     REGISTER_TYPEHASH: TypedContractMethod<
       [],
       [string],
@@ -222,6 +250,14 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     
 
     
+    invalidateNonces: TypedContractMethod<
+      [newNonce: BigNumberish, ],
+      [void],
+      'nonpayable'
+    >
+    
+
+    
     lastAudit: TypedContractMethod<
       [recordId: BytesLike, ],
       [AuditStructOutput],
@@ -231,7 +267,7 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
 
     
     nonces: TypedContractMethod<
-      [owner: AddressLike, ],
+      [signer: AddressLike, ],
       [bigint],
       'view'
     >
@@ -249,6 +285,14 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     recordCount: TypedContractMethod<
       [patient: AddressLike, ],
       [bigint],
+      'view'
+    >
+    
+
+    
+    recordIdOf: TypedContractMethod<
+      [writer: AddressLike, patient: AddressLike, cidDigest: BytesLike, ],
+      [string],
       'view'
     >
     
@@ -287,7 +331,7 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
 
     
     registerDigest: TypedContractMethod<
-      [record: NewRecordStruct, nonce: BigNumberish, deadline: BigNumberish, ],
+      [record: NewRecordStruct, hospital: AddressLike, nonce: BigNumberish, deadline: BigNumberish, ],
       [string],
       'view'
     >
@@ -313,6 +357,14 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     versionHistory: TypedContractMethod<
       [recordId: BytesLike, limit: BigNumberish, ],
       [string[]],
+      'view'
+    >
+    
+
+    
+    worstAudit: TypedContractMethod<
+      [recordId: BytesLike, ],
+      [AuditStructOutput],
       'view'
     >
     
@@ -345,6 +397,11 @@ getFunction(nameOrSignature: 'MAX_ENVELOPE'): TypedContractMethod<
       [bigint],
       'view'
     >;
+getFunction(nameOrSignature: 'MAX_NONCE_STEP'): TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >;
 getFunction(nameOrSignature: 'REGISTER_TYPEHASH'): TypedContractMethod<
       [],
       [string],
@@ -370,13 +427,18 @@ getFunction(nameOrSignature: 'getRecord'): TypedContractMethod<
       [RecordInfoStructOutput],
       'view'
     >;
+getFunction(nameOrSignature: 'invalidateNonces'): TypedContractMethod<
+      [newNonce: BigNumberish, ],
+      [void],
+      'nonpayable'
+    >;
 getFunction(nameOrSignature: 'lastAudit'): TypedContractMethod<
       [recordId: BytesLike, ],
       [AuditStructOutput],
       'view'
     >;
 getFunction(nameOrSignature: 'nonces'): TypedContractMethod<
-      [owner: AddressLike, ],
+      [signer: AddressLike, ],
       [bigint],
       'view'
     >;
@@ -388,6 +450,11 @@ getFunction(nameOrSignature: 'postAudit'): TypedContractMethod<
 getFunction(nameOrSignature: 'recordCount'): TypedContractMethod<
       [patient: AddressLike, ],
       [bigint],
+      'view'
+    >;
+getFunction(nameOrSignature: 'recordIdOf'): TypedContractMethod<
+      [writer: AddressLike, patient: AddressLike, cidDigest: BytesLike, ],
+      [string],
       'view'
     >;
 getFunction(nameOrSignature: 'recordSummary'): TypedContractMethod<
@@ -411,7 +478,7 @@ getFunction(nameOrSignature: 'registerBatch'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'registerDigest'): TypedContractMethod<
-      [record: NewRecordStruct, nonce: BigNumberish, deadline: BigNumberish, ],
+      [record: NewRecordStruct, hospital: AddressLike, nonce: BigNumberish, deadline: BigNumberish, ],
       [string],
       'view'
     >;
@@ -430,8 +497,14 @@ getFunction(nameOrSignature: 'versionHistory'): TypedContractMethod<
       [string[]],
       'view'
     >;
+getFunction(nameOrSignature: 'worstAudit'): TypedContractMethod<
+      [recordId: BytesLike, ],
+      [AuditStructOutput],
+      'view'
+    >;
 
     getEvent(key: 'EIP712DomainChanged'): TypedContractEvent<EIP712DomainChangedEvent.InputTuple, EIP712DomainChangedEvent.OutputTuple, EIP712DomainChangedEvent.OutputObject>;
+getEvent(key: 'NoncesInvalidated'): TypedContractEvent<NoncesInvalidatedEvent.InputTuple, NoncesInvalidatedEvent.OutputTuple, NoncesInvalidatedEvent.OutputObject>;
 getEvent(key: 'RecordAudited'): TypedContractEvent<RecordAuditedEvent.InputTuple, RecordAuditedEvent.OutputTuple, RecordAuditedEvent.OutputObject>;
 getEvent(key: 'RecordRegistered'): TypedContractEvent<RecordRegisteredEvent.InputTuple, RecordRegisteredEvent.OutputTuple, RecordRegisteredEvent.OutputObject>;
 
@@ -439,6 +512,10 @@ getEvent(key: 'RecordRegistered'): TypedContractEvent<RecordRegisteredEvent.Inpu
       
       'EIP712DomainChanged()': TypedContractEvent<EIP712DomainChangedEvent.InputTuple, EIP712DomainChangedEvent.OutputTuple, EIP712DomainChangedEvent.OutputObject>;
       EIP712DomainChanged: TypedContractEvent<EIP712DomainChangedEvent.InputTuple, EIP712DomainChangedEvent.OutputTuple, EIP712DomainChangedEvent.OutputObject>;
+    
+
+      'NoncesInvalidated(address,uint256,uint256)': TypedContractEvent<NoncesInvalidatedEvent.InputTuple, NoncesInvalidatedEvent.OutputTuple, NoncesInvalidatedEvent.OutputObject>;
+      NoncesInvalidated: TypedContractEvent<NoncesInvalidatedEvent.InputTuple, NoncesInvalidatedEvent.OutputTuple, NoncesInvalidatedEvent.OutputObject>;
     
 
       'RecordAudited(bytes32,address,uint8,bytes)': TypedContractEvent<RecordAuditedEvent.InputTuple, RecordAuditedEvent.OutputTuple, RecordAuditedEvent.OutputObject>;

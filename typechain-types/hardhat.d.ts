@@ -10,8 +10,8 @@ import * as Contracts from "./index.js";
 
 declare module "@nomicfoundation/hardhat-ethers/types" {
   interface HardhatEthersHelpers extends HardhatEthersHelpersBase {
-  getContractFactory(name: 'Consortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Consortium__factory>
-getContractFactory(name: 'ConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ConsentManager__factory>
+  getContractFactory(name: 'ConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ConsentManager__factory>
+getContractFactory(name: 'Consortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Consortium__factory>
 getContractFactory(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.EmergencyAccess__factory>
 getContractFactory(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.KeyRegistry__factory>
 getContractFactory(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.RecordRegistry__factory>
@@ -23,13 +23,13 @@ getContractFactory(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | Facto
 getContractFactory(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IRecordRegistry__factory>
 getContractFactory(name: 'IResearchPool', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IResearchPool__factory>
 getContractFactory(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC1271Wallet__factory>
+getContractFactory(name: 'MockERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC20__factory>
 getContractFactory(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockFeeOnTransferERC20__factory>
 getContractFactory(name: 'MockForceSend', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockForceSend__factory>
-getContractFactory(name: 'MockERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC20__factory>
 getContractFactory(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockReentrantReceiver__factory>
 
-  getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
-getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
+  getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
+getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
 getContractAt(name: 'EmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.EmergencyAccess>
 getContractAt(name: 'KeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.KeyRegistry>
 getContractAt(name: 'RecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.RecordRegistry>
@@ -41,13 +41,13 @@ getContractAt(name: 'IKeyRegistry', address: string | ethers.Addressable, signer
 getContractAt(name: 'IRecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IRecordRegistry>
 getContractAt(name: 'IResearchPool', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IResearchPool>
 getContractAt(name: 'MockERC1271Wallet', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC1271Wallet>
+getContractAt(name: 'MockERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC20>
 getContractAt(name: 'MockFeeOnTransferERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockFeeOnTransferERC20>
 getContractAt(name: 'MockForceSend', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockForceSend>
-getContractAt(name: 'MockERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC20>
 getContractAt(name: 'MockReentrantReceiver', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockReentrantReceiver>
 
-  deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
-deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
+  deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
+deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
 deployContract(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
@@ -59,13 +59,13 @@ deployContract(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | DeployCon
 deployContract(name: 'IRecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
 deployContract(name: 'IResearchPool', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IResearchPool>
 deployContract(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
+deployContract(name: 'MockERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
 deployContract(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
 deployContract(name: 'MockForceSend', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
-deployContract(name: 'MockERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
 deployContract(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
 
-  deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
-deployContract(name: 'ConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
+  deployContract(name: 'ConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
+deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
 deployContract(name: 'EmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
@@ -77,9 +77,9 @@ deployContract(name: 'IKeyRegistry', args: any[], signerOrOptions?: ethers.Signe
 deployContract(name: 'IRecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IRecordRegistry>
 deployContract(name: 'IResearchPool', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IResearchPool>
 deployContract(name: 'MockERC1271Wallet', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
+deployContract(name: 'MockERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
 deployContract(name: 'MockFeeOnTransferERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
 deployContract(name: 'MockForceSend', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
-deployContract(name: 'MockERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
 deployContract(name: 'MockReentrantReceiver', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
 
     // default types

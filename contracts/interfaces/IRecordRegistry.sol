@@ -9,8 +9,12 @@ import {AuditOutcome, Category, NewRecord, RecordInfo, Audit} from "../types/Rec
 /// its digest, a coarse category and the record key wrapped to the patient. Nothing readable about
 /// a patient is ever stored or emitted. A record never changes once written: an amendment is a new
 /// record that supersedes the old one.
-/// @dev A record's id is the SHA2-256 digest inside its ciphertext's CIDv1, so registering the same
-/// ciphertext twice is impossible and a client retry is recognised as such.
+/// @dev A record's id is `keccak256(abi.encode(writer, patient, cidDigest))` (`RecordIds.derive`,
+/// `recordIdOf`): the writer is the registering hospital's account (also for a relayed, signed
+/// registration) or the patient for a patient-authored record; `cidDigest` is the SHA2-256 digest
+/// inside the ciphertext's CIDv1. Nobody but the writer can occupy the writer's id, and a client
+/// retry of the same registration by the same writer lands on the same id and is refused as a
+/// duplicate.
 interface IRecordRegistry {
     /// @notice `patient` is the zero address.
     error RecordRegistryZeroPatient();
@@ -19,9 +23,9 @@ interface IRecordRegistry {
     /// @notice `codec` is neither raw (0x55) nor dag-pb (0x70).
     error RecordRegistryUnsupportedCodec(uint8 codec);
     /// @notice A dag-pb record needs the ciphertext's SHA-256 (`contentDigest`); it was zero.
-    error RecordRegistryMissingContentDigest(bytes32 recordId);
+    error RecordRegistryMissingContentDigest(bytes32 cidDigest);
     /// @notice A raw record's content digest is its CID digest; a different one was given.
-    error RecordRegistryUnexpectedContentDigest(bytes32 recordId, bytes32 contentDigest);
+    error RecordRegistryUnexpectedContentDigest(bytes32 cidDigest, bytes32 contentDigest);
     /// @notice `category` is not one of the `Category` values.
     error RecordRegistryUnknownCategory(uint8 category);
     /// @notice The key envelope is empty or longer than `max` bytes.
@@ -30,7 +34,7 @@ interface IRecordRegistry {
     error RecordRegistryUnknownHospital(address account);
     /// @notice `account` is a suspended hospital.
     error RecordRegistryHospitalSuspended(address account, uint32 hospitalId);
-    /// @notice A record with this ciphertext exists already.
+    /// @notice This writer already registered this ciphertext for this patient (id `recordId`).
     error RecordRegistryDuplicateRecord(bytes32 recordId);
     /// @notice No record has id `recordId`.
     error RecordRegistryUnknownRecord(bytes32 recordId);
@@ -54,9 +58,12 @@ interface IRecordRegistry {
     error RecordRegistryNotAuditor(address caller);
     /// @notice A page size of zero or above the maximum was asked for.
     error RecordRegistryInvalidPageSize(uint256 limit);
+    /// @notice `invalidateNonces` needs a `newNonce` above the caller's `current` nonce by at most
+    /// `MAX_NONCE_STEP`.
+    error RecordRegistryInvalidNonce(uint256 current, uint256 newNonce);
 
     /// @notice A record was registered. Carries everything an indexer needs.
-    /// @param recordId The record's id (the CID's SHA2-256 digest).
+    /// @param recordId The record's id (`recordIdOf(provider, patient, cid digest)`).
     /// @param patient The record's subject.
     /// @param provider The registering hospital's account, or the patient for patient-authored records.
     /// @param hospitalId The hospital's compact id; 0 for patient-authored records.
@@ -80,6 +87,10 @@ interface IRecordRegistry {
     /// @notice `auditor` checked `recordId`'s stored ciphertext; details are in `detailsCid`.
     event RecordAudited(bytes32 indexed recordId, address indexed auditor, AuditOutcome outcome, bytes detailsCid);
 
+    /// @notice `signer` moved its nonce from `previousNonce` to `newNonce`: its signatures for the
+    /// nonces in between can no longer be used.
+    event NoncesInvalidated(address indexed signer, uint256 previousNonce, uint256 newNonce);
+
     /// @notice Registers a record for `record.patient`. Active hospitals only.
     /// @return recordId The new record's id.
     function register(NewRecord calldata record) external returns (bytes32 recordId);
@@ -88,9 +99,11 @@ interface IRecordRegistry {
     function registerBatch(NewRecord[] calldata records) external returns (bytes32[] memory recordIds);
 
     /// @notice Registers a record that `hospital` signed (EIP-712 `RegisterRecord`); anyone may
-    /// submit it, which lets a relayer pay the gas. ERC-1271 contract wallets are accepted.
+    /// submit it, which lets a relayer pay the gas. ERC-1271 contract wallets are accepted. The
+    /// signed struct names `hospital`, so a signature made for one wallet is void for another
+    /// wallet with the same owner. The record's writer (and id) is `hospital`, not the relayer.
     /// @param deadline Unix time after which the signature is void.
-    /// @param signature `hospital`'s signature over the record, its current nonce and `deadline`.
+    /// @param signature `hospital`'s signature over itself, the record, its current nonce and `deadline`.
     function registerWithSig(
         NewRecord calldata record,
         address hospital,
@@ -109,7 +122,13 @@ interface IRecordRegistry {
     /// @param detailsCid CID of the audit report (no personal data).
     function postAudit(bytes32 recordId, AuditOutcome outcome, bytes calldata detailsCid) external;
 
-    /// @notice The record `recordId`; reverts for an unknown id.
+    /// @notice Moves the caller's signing nonce forward to `newNonce`, voiding every outstanding
+    /// `registerWithSig` signature with a lower nonce (a hospital cancels what it signed). At most
+    /// `MAX_NONCE_STEP` at once.
+    function invalidateNonces(uint256 newNonce) external;
+
+    /// @notice The record `recordId`; reverts for an unknown id. A raw record's content digest is
+    /// not stored (zero here): it is the CID digest of its `RecordRegistered` event.
     function getRecord(bytes32 recordId) external view returns (RecordInfo memory);
 
     /// @notice The owner, the registering hospital's id (0 for patient-authored records) and the
@@ -121,8 +140,20 @@ interface IRecordRegistry {
     /// @notice Whether a record with id `recordId` exists.
     function exists(bytes32 recordId) external view returns (bool);
 
-    /// @notice The last audit of `recordId` (zero auditor when never audited).
+    /// @notice The last audit of `recordId`, by any auditor (zero auditor when never audited).
     function lastAudit(bytes32 recordId) external view returns (Audit memory);
+
+    /// @notice The most severe audit of `recordId` (Mismatch over Unavailable over Intact), the
+    /// latest among equally severe ones: a later Intact never hides a failed audit. The last audit
+    /// when every audit found it intact; zero auditor when never audited.
+    function worstAudit(bytes32 recordId) external view returns (Audit memory);
+
+    /// @notice The nonce the next `registerWithSig` signature of `signer` must carry.
+    function nonces(address signer) external view returns (uint256);
+
+    /// @notice The id a record of `patient` with CID digest `cidDigest` gets when `writer` (the
+    /// hospital's account, or the patient for their own record) registers it.
+    function recordIdOf(address writer, address patient, bytes32 cidDigest) external pure returns (bytes32);
 
     /// @notice Number of records (all versions) of `patient`.
     function recordCount(address patient) external view returns (uint256);
@@ -134,5 +165,10 @@ interface IRecordRegistry {
     function versionHistory(bytes32 recordId, uint256 limit) external view returns (bytes32[] memory);
 
     /// @notice The EIP-712 digest `hospital` signs to register `record` with `nonce` and `deadline`.
-    function registerDigest(NewRecord calldata record, uint256 nonce, uint256 deadline) external view returns (bytes32);
+    function registerDigest(
+        NewRecord calldata record,
+        address hospital,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32);
 }

@@ -41,7 +41,8 @@ enum AuditOutcome {
 
 /// @notice A record registration as a hospital or patient submits it.
 /// @param patient The record's subject; owner of its access policy.
-/// @param cidDigest SHA2-256 digest inside the ciphertext's CIDv1; also the record id.
+/// @param cidDigest SHA2-256 digest inside the ciphertext's CIDv1 (the record id derives from it,
+/// the writer and the patient: `RecordIds.derive` in `libraries/RecordIds.sol`).
 /// @param cidCodec Multicodec of the CID: 0x55 (raw, one block) or 0x70 (dag-pb, UnixFS DAG).
 /// @param contentDigest SHA-256 of the whole ciphertext; required for dag-pb CIDs, zero for raw
 /// CIDs (where it equals `cidDigest`).
@@ -56,7 +57,9 @@ struct NewRecord {
     bytes envelope;
 }
 
-/// @notice Everything known about a record, as views return it.
+/// @notice Everything stored about a record, as views return it. `contentDigest` is the
+/// ciphertext's SHA-256 for a dag-pb record and zero for a raw one, whose content digest is its CID
+/// digest: `RecordRegistered` carries it (the CID), and the record id commits to it.
 struct RecordInfo {
     address patient;
     address provider;
@@ -71,7 +74,7 @@ struct RecordInfo {
     bytes32 nextVersion;
 }
 
-/// @notice The last integrity audit of a record. Fits in one slot.
+/// @notice An integrity audit of a record. Fits in one slot.
 struct Audit {
     address auditor;
     uint48 auditedAt;

@@ -10,6 +10,7 @@ import type { NewRecordStruct } from "../../typechain-types/RecordRegistry.js";
 /** The EIP-712 type of `RecordRegistry.registerWithSig` (see docs/contracts.md). */
 export const REGISTER_RECORD_TYPE = {
   RegisterRecord: [
+    { name: "hospital", type: "address" },
     { name: "patient", type: "address" },
     { name: "cidDigest", type: "bytes32" },
     { name: "cidCodec", type: "uint8" },
@@ -45,6 +46,7 @@ export async function registerThroughRelayer(
   const deadline = BigInt(latest!.timestamp + validForSeconds);
   const domain: TypedDataDomain = { name: "Caduceus RecordRegistry", version: "1", chainId, verifyingContract: registryAddress };
   const signature = await hospital.signTypedData(domain, REGISTER_RECORD_TYPE, {
+    hospital: hospitalAddress,
     ...record,
     envelopeHash: keccak256(record.envelope),
     nonce: await registry.nonces(hospitalAddress),

@@ -6,7 +6,7 @@ import { ALL_CATEGORIES, consentDomain, DENY_REASON, GRANT_STATUS, REQUEST_OUTCO
 import { Purpose, purposeSet, Role } from "@caduceus/sdk/chain/roles";
 import { DAY, signPolicy, terms } from "../helpers/consent.js";
 import { deployCaduceus } from "../helpers/deploy.js";
-import { binaryCid, Category, ENVELOPE_BYTES, newRecord, seededBytes, ZERO_BYTES32 } from "../helpers/records.js";
+import { binaryCid, Category, ENVELOPE_BYTES, newRecord, seededBytes, withId, ZERO_BYTES32 } from "../helpers/records.js";
 
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
@@ -31,7 +31,16 @@ async function consentFixture() {
   const othersLab = newRecord(c.otherPatient.account.address, "other-lab", { category: Category.Lab });
   await c.recordRegistry.write.registerBatch([[lab, visit, othersLab]], { account: c.hospital.account });
   await c.recordRegistry.write.register([imaging], { account: c.otherHospital.account });
-  return { ...c, researcher, patientAddress: patient, lab, visit, imaging, othersLab };
+  const [byHospital, byOther] = [c.hospital.account.address, c.otherHospital.account.address];
+  return {
+    ...c,
+    researcher,
+    patientAddress: patient,
+    lab: withId(byHospital, lab),
+    visit: withId(byHospital, visit),
+    imaging: withId(byOther, imaging),
+    othersLab: withId(byHospital, othersLab),
+  };
 }
 type Fixture = Awaited<ReturnType<typeof consentFixture>>;
 
@@ -100,8 +109,8 @@ describe("ConsentManager", () => {
         [{ validFrom: t - 100, validUntil: t - 1 }, "ConsentInvalidWindow", [t - 100, t - 1]],
         [{ categories: 0 }, "ConsentInvalidScope", [0, ZERO_BYTES32]],
         [{ categories: 0x80 }, "ConsentInvalidScope", [0x80, ZERO_BYTES32]],
-        [{ recordId: c.lab.cidDigest }, "ConsentInvalidScope", [ALL_CATEGORIES, c.lab.cidDigest]],
-        [{ categories: 0, recordId: c.othersLab.cidDigest }, "ConsentNotPatientsRecord", [c.othersLab.cidDigest, c.patientAddress]],
+        [{ recordId: c.lab.id }, "ConsentInvalidScope", [ALL_CATEGORIES, c.lab.id]],
+        [{ categories: 0, recordId: c.othersLab.id }, "ConsentNotPatientsRecord", [c.othersLab.id, c.patientAddress]],
       ];
       for (const [change, error, args] of cases) {
         await viem.assertions.revertWithCustomErrorWithArgs(
@@ -236,10 +245,10 @@ describe("ConsentManager", () => {
         anonymized: false,
         recordScoped: false,
       });
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), true);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest, Purpose.CAREMGT), false, "another purpose");
-      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.cidDigest), false, "another doctor");
-      assert.equal(await canAccess(c, c.doctor.account.address, c.othersLab.cidDigest), false, "another patient's record");
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), true);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id, Purpose.CAREMGT), false, "another purpose");
+      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.id), false, "another doctor");
+      assert.equal(await canAccess(c, c.doctor.account.address, c.othersLab.id), false, "another patient's record");
     });
 
     it("shortens the grant to the requested duration, never beyond the policy", async () => {
@@ -259,7 +268,7 @@ describe("ConsentManager", () => {
       const pending = await request(c, c.doctor, policy);
       assert.equal(pending.outcome, outcome("Pending"));
       assert.equal((await grantOf(c, c.doctor.account.address)).status, status("Pending"));
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), false, "pending is not access");
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false, "pending is not access");
 
       await viem.assertions.emitWithArgs(
         c.consentManager.write.approve([c.doctor.account.address, Purpose.TREAT], { account: c.patient.account }),
@@ -267,7 +276,7 @@ describe("ConsentManager", () => {
         "AccessDecided",
         [c.patientAddress, getAddress(c.doctor.account.address), Purpose.TREAT, true],
       );
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), true);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), true);
       for (const call of ["approve", "deny"] as const) {
         await viem.assertions.revertWithCustomErrorWithArgs(
           c.consentManager.write[call]([c.doctor.account.address, Purpose.TREAT], { account: c.patient.account }),
@@ -293,7 +302,7 @@ describe("ConsentManager", () => {
         [c.patientAddress, getAddress(c.otherDoctor.account.address), Purpose.TREAT, false],
       );
       assert.equal((await grantOf(c, c.otherDoctor.account.address)).status, status("Denied"));
-      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.cidDigest), false);
+      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.id), false);
     });
 
     it("cannot approve a pending request after its window ended", async () => {
@@ -326,7 +335,7 @@ describe("ConsentManager", () => {
       assert.equal(late.outcome, outcome("Denied"));
       assert.equal(late.reason, reason("Expired"));
       assert.equal(late.expiresAt, 0);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), false, "the grant ended at validUntil");
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false, "the grant ended at validUntil");
     });
 
     it("denies and logs, with a reason: wrong grantee, purpose not bound to the role, not in the policy, a right not given, stale terms", async () => {
@@ -376,7 +385,7 @@ describe("ConsentManager", () => {
       const policy = terms(await now(), { grantee: relative, purposeNames: ["PATRQT", "TREAT"] });
       await setPolicy(c, policy);
       assert.equal((await request(c, c.stranger, policy, Purpose.PATRQT)).outcome, outcome("Granted"));
-      assert.equal(await canAccess(c, relative, c.lab.cidDigest, Purpose.PATRQT), true);
+      assert.equal(await canAccess(c, relative, c.lab.id, Purpose.PATRQT), true);
       assert.equal((await request(c, c.stranger, policy, Purpose.TREAT)).reason, reason("PurposeNotBound"), "treatment needs a role");
     });
 
@@ -386,10 +395,10 @@ describe("ConsentManager", () => {
       await setPolicy(c, policy);
       await request(c, c.doctor, policy);
       await c.consortium.write.suspendHospital([c.hospital.account.address]);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), false);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false);
       assert.equal((await request(c, c.doctor, policy)).reason, reason("PurposeNotBound"));
       await c.consortium.write.reinstateHospital([c.hospital.account.address]);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), true, "the grant itself was not revoked");
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), true, "the grant itself was not revoked");
     });
 
     it("lets grants expire by themselves", async () => {
@@ -399,10 +408,10 @@ describe("ConsentManager", () => {
       const { expiresAt } = await request(c, c.doctor, policy, Purpose.TREAT, { duration: DAY });
       await time.setNextBlockTimestamp(expiresAt - 1);
       await networkHelpers.mine();
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), true);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), true);
       await time.setNextBlockTimestamp(expiresAt);
       await networkHelpers.mine();
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), false);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false);
     });
   });
 
@@ -419,7 +428,7 @@ describe("ConsentManager", () => {
         [c.patientAddress, getAddress(c.doctor.account.address), Purpose.TREAT, c.patientAddress],
       );
       assert.equal((await grantOf(c, c.doctor.account.address)).status, status("Revoked"));
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), false);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false);
       await viem.assertions.revertWithCustomErrorWithArgs(
         c.consentManager.write.revoke([c.patientAddress, c.doctor.account.address, Purpose.TREAT], { account: c.patient.account }),
         c.consentManager,
@@ -428,7 +437,7 @@ describe("ConsentManager", () => {
       );
       await c.consentManager.write.revokePolicy([POLICY], { account: c.patient.account });
       assert.equal((await request(c, c.doctor, policy)).reason, reason("UnknownPolicy"), "revoke then request");
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), false);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false);
     });
 
     it("refuses revocation by anyone but the patient or the sharer", async () => {
@@ -470,8 +479,8 @@ describe("ConsentManager", () => {
       assert.equal(shared.sharedBy, getAddress(c.doctor.account.address));
       assert.equal(shared.rights, Rights.READ, "no SHARE for the recipient");
       assert.equal(shared.categories, 1 << Category.Lab);
-      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.cidDigest), true);
-      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.visit.cidDigest), false, "outside the sharer's scope");
+      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.id), true);
+      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.visit.id), false, "outside the sharer's scope");
       await viem.assertions.revertWithCustomErrorWithArgs(
         c.consentManager.write.share([c.patientAddress, c.hospital.account.address, Purpose.TREAT, 0], { account: c.otherDoctor.account }),
         c.consentManager,
@@ -487,7 +496,7 @@ describe("ConsentManager", () => {
       });
       assert.equal((await grantOf(c, c.otherDoctor.account.address)).expiresAt, c.policy.validUntil);
       await c.consentManager.write.revoke([c.patientAddress, c.doctor.account.address, Purpose.TREAT], { account: c.patient.account });
-      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.cidDigest), false, "the parent grant ended");
+      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.id), false, "the parent grant ended");
     });
 
     it("lets the sharer revoke what it shared", async () => {
@@ -499,7 +508,7 @@ describe("ConsentManager", () => {
         "AccessRevoked",
         [c.patientAddress, getAddress(c.otherDoctor.account.address), Purpose.TREAT, getAddress(c.doctor.account.address)],
       );
-      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.cidDigest), false);
+      assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.id), false);
     });
 
     it("refuses without SHARE, to the patient, to itself, to zero, to a purpose-less recipient, or in the past", async () => {
@@ -534,27 +543,27 @@ describe("ConsentManager", () => {
       const policy = terms(await now(), { grantee: c.doctor.account.address, categories: (1 << Category.Lab) | (1 << Category.Imaging) });
       await setPolicy(c, policy);
       await request(c, c.doctor, policy);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), true);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.imaging.cidDigest), true);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.visit.cidDigest), false);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), true);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.imaging.id), true);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.visit.id), false);
     });
 
     it("scopes to one record by id", async () => {
       const c = await networkHelpers.loadFixture(consentFixture);
-      const policy = terms(await now(), { grantee: c.doctor.account.address, categories: 0, recordId: c.visit.cidDigest });
+      const policy = terms(await now(), { grantee: c.doctor.account.address, categories: 0, recordId: c.visit.id });
       await setPolicy(c, policy);
       await request(c, c.doctor, policy);
-      assert.equal(await c.consentManager.read.grantRecord([c.patientAddress, c.doctor.account.address, Purpose.TREAT]), c.visit.cidDigest);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.visit.cidDigest), true);
-      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.cidDigest), false);
+      assert.equal(await c.consentManager.read.grantRecord([c.patientAddress, c.doctor.account.address, Purpose.TREAT]), c.visit.id);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.visit.id), true);
+      assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false);
       assert.equal(await c.consentManager.read.grantRecord([c.patientAddress, c.otherDoctor.account.address, Purpose.TREAT]), ZERO_BYTES32);
     });
 
     it("answers canAccess for the patient, unknown records and undefined purposes", async () => {
       const c = await networkHelpers.loadFixture(consentFixture);
-      assert.equal(await canAccess(c, c.patientAddress, c.lab.cidDigest), true, "the patient always may");
+      assert.equal(await canAccess(c, c.patientAddress, c.lab.id), true, "the patient always may");
       assert.equal(await canAccess(c, c.patientAddress, keccak256(toHex("unknown"))), false);
-      assert.equal(await canAccess(c, c.patientAddress, c.lab.cidDigest, 8), false);
+      assert.equal(await canAccess(c, c.patientAddress, c.lab.id, 8), false);
     });
   });
 
@@ -578,47 +587,47 @@ describe("ConsentManager", () => {
       const c = await networkHelpers.loadFixture(grantedFixture);
       const doctor = getAddress(c.doctor.account.address);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        deliver(c, c.hospital, [{ recordId: c.lab.cidDigest, envelope: envelope("lab") }]),
+        deliver(c, c.hospital, [{ recordId: c.lab.id, envelope: envelope("lab") }]),
         c.consentManager,
         "ConsentGrantNotFound",
         [c.patientAddress, doctor, Purpose.TREAT],
       );
       await c.consentManager.write.approve([doctor, Purpose.TREAT], { account: c.patient.account });
       const hash = await deliver(c, c.hospital, [
-        { recordId: c.lab.cidDigest, envelope: envelope("lab") },
-        { recordId: c.visit.cidDigest, envelope: envelope("visit") },
+        { recordId: c.lab.id, envelope: envelope("lab") },
+        { recordId: c.visit.id, envelope: envelope("visit") },
       ]);
       const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
       const events = parseEventLogs({ abi: c.consentManager.abi, logs: receipt.logs, eventName: "KeyDelivered" });
       assert.deepEqual(
         events.map((e) => e.args),
         [
-          { patient: c.patientAddress, grantee: doctor, recordId: c.lab.cidDigest, purpose: Purpose.TREAT, deliverer: getAddress(c.hospital.account.address), copyCid: "0x", envelope: envelope("lab") },
-          { patient: c.patientAddress, grantee: doctor, recordId: c.visit.cidDigest, purpose: Purpose.TREAT, deliverer: getAddress(c.hospital.account.address), copyCid: "0x", envelope: envelope("visit") },
+          { patient: c.patientAddress, grantee: doctor, recordId: c.lab.id, purpose: Purpose.TREAT, deliverer: getAddress(c.hospital.account.address), copyCid: "0x", envelope: envelope("lab") },
+          { patient: c.patientAddress, grantee: doctor, recordId: c.visit.id, purpose: Purpose.TREAT, deliverer: getAddress(c.hospital.account.address), copyCid: "0x", envelope: envelope("visit") },
         ],
       );
       // The imaging record is another hospital's: this one is not its custodian.
       await viem.assertions.revertWithCustomErrorWithArgs(
-        deliver(c, c.hospital, [{ recordId: c.imaging.cidDigest, envelope: envelope("img") }]),
+        deliver(c, c.hospital, [{ recordId: c.imaging.id, envelope: envelope("img") }]),
         c.consentManager,
         "ConsentNotKeyCustodian",
-        [getAddress(c.hospital.account.address), c.imaging.cidDigest],
+        [getAddress(c.hospital.account.address), c.imaging.id],
       );
       // Doctors, strangers and suspended hospitals are no custodians.
       for (const who of [c.doctor, c.stranger]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
-          deliver(c, who, [{ recordId: c.lab.cidDigest, envelope: envelope("lab") }]),
+          deliver(c, who, [{ recordId: c.lab.id, envelope: envelope("lab") }]),
           c.consentManager,
           "ConsentNotKeyCustodian",
-          [getAddress(who.account.address), c.lab.cidDigest],
+          [getAddress(who.account.address), c.lab.id],
         );
       }
       await c.consortium.write.suspendHospital([c.otherHospital.account.address]);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        deliver(c, c.otherHospital, [{ recordId: c.imaging.cidDigest, envelope: envelope("img") }]),
+        deliver(c, c.otherHospital, [{ recordId: c.imaging.id, envelope: envelope("img") }]),
         c.consentManager,
         "ConsentNotKeyCustodian",
-        [getAddress(c.otherHospital.account.address), c.imaging.cidDigest],
+        [getAddress(c.otherHospital.account.address), c.imaging.id],
       );
     });
 
@@ -626,25 +635,25 @@ describe("ConsentManager", () => {
       const c = await networkHelpers.loadFixture(grantedFixture);
       await c.consentManager.write.approve([c.doctor.account.address, Purpose.TREAT], { account: c.patient.account });
       await viem.assertions.emitWithArgs(
-        deliver(c, c.patient, [{ recordId: c.imaging.cidDigest, envelope: envelope("img") }]),
+        deliver(c, c.patient, [{ recordId: c.imaging.id, envelope: envelope("img") }]),
         c.consentManager,
         "KeyDelivered",
-        [c.patientAddress, getAddress(c.doctor.account.address), c.imaging.cidDigest, Purpose.TREAT, c.patientAddress, "0x", envelope("img")],
+        [c.patientAddress, getAddress(c.doctor.account.address), c.imaging.id, Purpose.TREAT, c.patientAddress, "0x", envelope("img")],
       );
       const copy = binaryCid(newRecord(c.patientAddress, "copy"));
       const cases: Array<[Array<{ recordId: Hex; copyCid?: Hex; envelope: Hex }>, string, unknown[]]> = [
         [[], "ConsentInvalidBatchSize", [0n, 100n]],
-        [Array.from({ length: 101 }, () => ({ recordId: c.lab.cidDigest, envelope: envelope("x") })), "ConsentInvalidBatchSize", [101n, 100n]],
-        [[{ recordId: c.othersLab.cidDigest, envelope: envelope("x") }], "ConsentNotPatientsRecord", [c.othersLab.cidDigest, c.patientAddress]],
-        [[{ recordId: c.lab.cidDigest, copyCid: copy, envelope: envelope("x") }], "ConsentCopyRule", [c.lab.cidDigest, false]],
-        [[{ recordId: c.lab.cidDigest, envelope: "0x" }], "ConsentInvalidEnvelope", [0n, 2048n]],
-        [[{ recordId: c.lab.cidDigest, envelope: seededBytes("big", 2049) }], "ConsentInvalidEnvelope", [2049n, 2048n]],
+        [Array.from({ length: 101 }, () => ({ recordId: c.lab.id, envelope: envelope("x") })), "ConsentInvalidBatchSize", [101n, 100n]],
+        [[{ recordId: c.othersLab.id, envelope: envelope("x") }], "ConsentNotPatientsRecord", [c.othersLab.id, c.patientAddress]],
+        [[{ recordId: c.lab.id, copyCid: copy, envelope: envelope("x") }], "ConsentCopyRule", [c.lab.id, false]],
+        [[{ recordId: c.lab.id, envelope: "0x" }], "ConsentInvalidEnvelope", [0n, 2048n]],
+        [[{ recordId: c.lab.id, envelope: seededBytes("big", 2049) }], "ConsentInvalidEnvelope", [2049n, 2048n]],
       ];
       for (const [deliveries, error, args] of cases) {
         await viem.assertions.revertWithCustomErrorWithArgs(deliver(c, c.patient, deliveries), c.consentManager, error as never, args as never);
       }
       await viem.assertions.revertWithCustomErrorWithArgs(
-        deliver(c, c.patient, [{ recordId: c.lab.cidDigest, envelope: envelope("x") }], c.otherDoctor.account.address),
+        deliver(c, c.patient, [{ recordId: c.lab.id, envelope: envelope("x") }], c.otherDoctor.account.address),
         c.consentManager,
         "ConsentGrantNotFound",
         [c.patientAddress, getAddress(c.otherDoctor.account.address), Purpose.TREAT],
@@ -662,23 +671,23 @@ describe("ConsentManager", () => {
           account: from.account as never,
         });
       const copy = binaryCid(newRecord(c.patientAddress, "deidentified-lab"));
-      await viem.assertions.emitWithArgs(send(c.patient, c.lab.cidDigest, copy), c.consentManager, "KeyDelivered", [
+      await viem.assertions.emitWithArgs(send(c.patient, c.lab.id, copy), c.consentManager, "KeyDelivered", [
         c.patientAddress,
         researcher,
-        c.lab.cidDigest,
+        c.lab.id,
         Purpose.HRESCH,
         c.patientAddress,
         copy,
         envelope("a"),
       ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(send(c.patient, c.lab.cidDigest, "0x"), c.consentManager, "ConsentCopyRule", [c.lab.cidDigest, true]);
+      await viem.assertions.revertWithCustomErrorWithArgs(send(c.patient, c.lab.id, "0x"), c.consentManager, "ConsentCopyRule", [c.lab.id, true]);
       for (const malformed of [`0x02${copy.slice(4)}`, `0x0171${copy.slice(6)}`, `0x015513${copy.slice(8)}`, `0x01551221${copy.slice(10)}`, copy.slice(0, -2)] as Hex[]) {
-        await viem.assertions.revertWithCustomErrorWithArgs(send(c.patient, c.lab.cidDigest, malformed), c.consentManager, "ConsentCopyRule", [c.lab.cidDigest, true]);
+        await viem.assertions.revertWithCustomErrorWithArgs(send(c.patient, c.lab.id, malformed), c.consentManager, "ConsentCopyRule", [c.lab.id, true]);
       }
-      await viem.assertions.revertWithCustomErrorWithArgs(send(c.patient, c.visit.cidDigest, copy), c.consentManager, "ConsentOutOfScope", [c.visit.cidDigest]);
-      await viem.assertions.revertWithCustomErrorWithArgs(send(c.hospital, c.lab.cidDigest, copy), c.consentManager, "ConsentNotKeyCustodian", [
+      await viem.assertions.revertWithCustomErrorWithArgs(send(c.patient, c.visit.id, copy), c.consentManager, "ConsentOutOfScope", [c.visit.id]);
+      await viem.assertions.revertWithCustomErrorWithArgs(send(c.hospital, c.lab.id, copy), c.consentManager, "ConsentNotKeyCustodian", [
         getAddress(c.hospital.account.address),
-        c.lab.cidDigest,
+        c.lab.id,
       ]);
     });
   });

@@ -12,7 +12,7 @@ import { GRANT_STATUS, REQUEST_OUTCOME, Rights, type PolicyTerms } from "@caduce
 import { Purpose, Role } from "@caduceus/sdk/chain/roles";
 import { DAY, terms } from "../helpers/consent.js";
 import { deployCaduceus } from "../helpers/deploy.js";
-import { Category, newRecord } from "../helpers/records.js";
+import { Category, idOf, newRecord } from "../helpers/records.js";
 
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
@@ -193,7 +193,7 @@ describe("ConsentManager event replay", () => {
                 anonymizedOnly: random() < 0.3,
                 categories: random() < 0.2 ? 0 : pick([0x7f, 1 << Category.Lab, 1 << Category.Visit]),
               });
-              if (policy.categories === 0) policy.recordId = record.cidDigest;
+              if (policy.categories === 0) policy.recordId = idOf(c.hospital.account.address, record);
               await c.consentManager.write.setPolicy([id, policy], { account: c.patient.account });
               current.set(id, policy);
             } else if (op === "request") {

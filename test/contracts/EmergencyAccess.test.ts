@@ -6,7 +6,7 @@ import { EMERGENCY_APPROVAL_TYPES, EMERGENCY_STATUS, emergencyDomain, Justificat
 import { Purpose, purposeSet, Role } from "@caduceus/sdk/chain/roles";
 import { DAY } from "../helpers/consent.js";
 import { deployCaduceus } from "../helpers/deploy.js";
-import { binaryCid, Category, newRecord, seededBytes } from "../helpers/records.js";
+import { binaryCid, Category, newRecord, seededBytes, withId } from "../helpers/records.js";
 
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
@@ -32,7 +32,18 @@ async function emergencyFixture() {
   await c.recordRegistry.write.registerBatch([[lab, othersLab]], { account: c.hospital.account });
   const contacts = [alice, bob, carol].map((w) => getAddress(w.account.address));
   await c.emergencyAccess.write.proposeContacts([contacts, 2, SHARES_CID], { account: c.patient.account });
-  return { ...c, alice, bob, carol, dave, patientAddress: patient, contacts, lab, othersLab, doctorAddress: getAddress(c.doctor.account.address) };
+  return {
+    ...c,
+    alice,
+    bob,
+    carol,
+    dave,
+    patientAddress: patient,
+    contacts,
+    lab: withId(c.hospital.account.address, lab),
+    othersLab: withId(c.hospital.account.address, othersLab),
+    doctorAddress: getAddress(c.doctor.account.address),
+  };
 }
 type Fixture = Awaited<ReturnType<typeof emergencyFixture>>;
 type Wallet = Fixture["alice"];
@@ -308,7 +319,7 @@ describe("EmergencyAccess", () => {
         "EmergencyApproved",
         [c.patientAddress, c.doctorAddress, c.contacts[0], 1, share("a")],
       );
-      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.cidDigest, Purpose.ETREAT]), false);
+      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.id, Purpose.ETREAT]), false);
       const grantedAt = (await time.latest()) + 1;
       await viem.assertions.emitWithArgs(
         c.emergencyAccess.write.approve([c.patientAddress, c.doctorAddress, share("c")], { account: c.carol.account }),
@@ -322,11 +333,11 @@ describe("EmergencyAccess", () => {
       assert.equal(req.votes, 0b101);
       assert.equal(req.durationOrExpiry, grantedAt + 4 * HOUR);
       assert.equal(await c.emergencyAccess.read.hasEmergencyAccess([c.patientAddress, c.doctorAddress]), true);
-      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.cidDigest, Purpose.ETREAT]), true);
+      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.id, Purpose.ETREAT]), true);
       // Only ETREAT, only this patient's records, only this doctor.
-      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.cidDigest, Purpose.TREAT]), false);
-      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.othersLab.cidDigest, Purpose.ETREAT]), false);
-      assert.equal(await c.consentManager.read.canAccess([c.otherDoctor.account.address, c.lab.cidDigest, Purpose.ETREAT]), false);
+      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.id, Purpose.TREAT]), false);
+      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.othersLab.id, Purpose.ETREAT]), false);
+      assert.equal(await c.consentManager.read.canAccess([c.otherDoctor.account.address, c.lab.id, Purpose.ETREAT]), false);
       // A granted request takes no rejection (approvals still land: see the veto test below).
       await viem.assertions.revertWithCustomErrorWithArgs(
         c.emergencyAccess.write.reject([c.patientAddress, c.doctorAddress], { account: c.bob.account }),
@@ -336,9 +347,9 @@ describe("EmergencyAccess", () => {
       );
       await time.setNextBlockTimestamp(grantedAt + 4 * HOUR - 1);
       await networkHelpers.mine();
-      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.cidDigest, Purpose.ETREAT]), true);
+      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.id, Purpose.ETREAT]), true);
       await networkHelpers.mine();
-      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.cidDigest, Purpose.ETREAT]), false);
+      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.id, Purpose.ETREAT]), false);
       assert.equal((await requestState(c)).current, status("Expired"));
     });
 
@@ -541,7 +552,7 @@ describe("EmergencyAccess", () => {
         );
       }
       await close(c.doctor);
-      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.cidDigest, Purpose.ETREAT]), false);
+      assert.equal(await c.consentManager.read.canAccess([c.doctorAddress, c.lab.id, Purpose.ETREAT]), false);
       await viem.assertions.revertWithCustomErrorWithArgs(close(c.patient), c.emergencyAccess, "EmergencyCannotClose", [c.patientAddress, status("Cancelled")]);
     });
 
@@ -705,12 +716,12 @@ describe("EmergencyAccess", () => {
 
     it("takes record keys wrapped to the emergency key from the patient or the record's own hospital", async () => {
       const c = await networkHelpers.loadFixture(emergencyFixture);
-      const keys = [{ recordId: c.lab.cidDigest, envelope: envelope("lab") }];
+      const keys = [{ recordId: c.lab.id, envelope: envelope("lab") }];
       await viem.assertions.emitWithArgs(
         c.emergencyAccess.write.postKeys([c.patientAddress, 1, keys], { account: c.patient.account }),
         c.emergencyAccess,
         "EmergencyKeyPosted",
-        [c.patientAddress, c.lab.cidDigest, 1, envelope("lab")],
+        [c.patientAddress, c.lab.id, 1, envelope("lab")],
       );
       await c.emergencyAccess.write.postKeys([c.patientAddress, 1, keys], { account: c.hospital.account });
       for (const who of [c.otherHospital, c.stranger, c.doctor]) {
@@ -718,7 +729,7 @@ describe("EmergencyAccess", () => {
           c.emergencyAccess.write.postKeys([c.patientAddress, 1, keys], { account: who.account }),
           c.emergencyAccess,
           "EmergencyNotKeyCustodian",
-          [getAddress(who.account.address), c.lab.cidDigest],
+          [getAddress(who.account.address), c.lab.id],
         );
       }
       await c.consortium.write.suspendHospital([c.hospital.account.address]);
@@ -726,7 +737,7 @@ describe("EmergencyAccess", () => {
         c.emergencyAccess.write.postKeys([c.patientAddress, 1, keys], { account: c.hospital.account }),
         c.emergencyAccess,
         "EmergencyNotKeyCustodian",
-        [getAddress(c.hospital.account.address), c.lab.cidDigest],
+        [getAddress(c.hospital.account.address), c.lab.id],
       );
     });
 
@@ -734,21 +745,21 @@ describe("EmergencyAccess", () => {
       const c = await networkHelpers.loadFixture(emergencyFixture);
       const post = (version: number, keys: Array<{ recordId: Hex; envelope: Hex }>) =>
         c.emergencyAccess.write.postKeys([c.patientAddress, version, keys], { account: c.patient.account });
-      const good = { recordId: c.lab.cidDigest, envelope: envelope("lab") };
+      const good = { recordId: c.lab.id, envelope: envelope("lab") };
       for (const version of [0, 2]) {
         await viem.assertions.revertWithCustomErrorWithArgs(post(version, [good]), c.emergencyAccess, "EmergencyUnknownConfig", [c.patientAddress, version]);
       }
       await viem.assertions.revertWithCustomErrorWithArgs(
-        post(1, [{ recordId: c.othersLab.cidDigest, envelope: envelope("x") }]),
+        post(1, [{ recordId: c.othersLab.id, envelope: envelope("x") }]),
         c.emergencyAccess,
         "EmergencyNotPatientsRecord",
-        [c.othersLab.cidDigest, c.patientAddress],
+        [c.othersLab.id, c.patientAddress],
       );
       const unknown = keccak256("0x01");
       await viem.assertions.revertWithCustomErrorWithArgs(post(1, [{ recordId: unknown, envelope: envelope("x") }]), c.recordRegistry, "RecordRegistryUnknownRecord", [unknown]);
       for (const bad of ["0x", seededBytes("long", 2049)] as Hex[]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
-          post(1, [{ recordId: c.lab.cidDigest, envelope: bad }]),
+          post(1, [{ recordId: c.lab.id, envelope: bad }]),
           c.emergencyAccess,
           "EmergencyInvalidEnvelope",
           [BigInt((bad.length - 2) / 2)],

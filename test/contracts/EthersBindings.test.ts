@@ -6,7 +6,7 @@ import { getAddress } from "ethers";
 import { RecordRegistry__factory } from "../../typechain-types/index.js";
 import { registerThroughRelayer } from "../../scripts/examples/hospital-backend.js";
 import { deployCaduceus } from "../helpers/deploy.js";
-import { binaryCid, newRecord } from "../helpers/records.js";
+import { binaryCid, idOf, newRecord } from "../helpers/records.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -24,12 +24,12 @@ describe("typechain ethers-v6 bindings", () => {
 
     const receipt = await (await registry.register(record)).wait();
     const event = receipt!.logs.map((log) => registry.interface.parseLog(log)).find((e) => e?.name === "RecordRegistered");
-    assert.equal(event!.args.recordId, record.cidDigest);
+    assert.equal(event!.args.recordId, idOf(c.hospital.account.address, record));
     assert.equal(event!.args.patient, getAddress(record.patient));
     assert.equal(event!.args.cid, binaryCid(record));
     assert.equal(event!.args.envelope, record.envelope);
 
-    const stored = await registry.getRecord(record.cidDigest);
+    const stored = await registry.getRecord(idOf(c.hospital.account.address, record));
     assert.equal(stored.patient, getAddress(record.patient));
     assert.equal(stored.provider, getAddress(c.hospital.account.address));
     assert.equal(stored.category, BigInt(record.category));
@@ -43,7 +43,7 @@ describe("typechain ethers-v6 bindings", () => {
     const record = newRecord(c.patient.account.address, "ethers-relayed");
 
     const result = await registerThroughRelayer(c.recordRegistry.address, hospital, relayer, record);
-    assert.equal(result.recordId, record.cidDigest);
+    assert.equal(result.recordId, idOf(c.hospital.account.address, record));
     assert.equal(result.provider, getAddress(c.hospital.account.address));
     const tx = await ethers.provider.getTransaction(result.transactionHash);
     assert.equal(tx!.from, getAddress(c.relayer.account.address), "the relayer paid");

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { getAddress, parseEventLogs, type ContractErrorName } from "viem";
+import { encodeAbiParameters, getAddress, keccak256, parseEventLogs, zeroAddress, type ContractErrorName } from "viem";
 import { recordRegistryAbi } from "@caduceus/sdk/chain/abis";
+import { Role } from "@caduceus/sdk/chain/roles";
 import { deployCaduceus } from "../helpers/deploy.js";
 import {
   binaryCid,
@@ -10,6 +11,7 @@ import {
   CODEC_DAG_PB,
   CODEC_RAW,
   ENVELOPE_BYTES,
+  idOf,
   newRecord,
   seededBytes,
   ZERO_BYTES32,
@@ -24,6 +26,11 @@ async function registryFixture() {
 }
 
 type Fixture = Awaited<ReturnType<typeof registryFixture>>;
+
+/** The id `record` gets when `c.hospital` registers it. */
+function hid(c: Fixture, record: NewRecord) {
+  return idOf(c.hospital.account.address, record);
+}
 
 /** Registers `record` as `c.hospital` and returns the transaction's `RecordRegistered` event. */
 async function registerAsHospital(c: Fixture, record: NewRecord) {
@@ -44,10 +51,10 @@ describe("RecordRegistry", () => {
         c.recordRegistry.write.register([record], { account: c.hospital.account }),
         c.recordRegistry,
         "RecordRegistered",
-        [record.cidDigest, patient, c.hospital.account.address, 1, binaryCid(record), record.cidDigest, Category.Visit, ZERO_BYTES32, record.envelope],
+        [hid(c, record), patient, c.hospital.account.address, 1, binaryCid(record), record.cidDigest, Category.Visit, ZERO_BYTES32, record.envelope],
       );
 
-      const stored = await c.recordRegistry.read.getRecord([record.cidDigest]);
+      const stored = await c.recordRegistry.read.getRecord([hid(c, record)]);
       const block = await c.publicClient.getBlock();
       assert.equal(stored.patient, patient);
       assert.equal(stored.provider, getAddress(c.hospital.account.address));
@@ -57,12 +64,12 @@ describe("RecordRegistry", () => {
       assert.equal(stored.cidCodec, CODEC_RAW);
       assert.equal(stored.patientAuthored, false);
       assert.equal(stored.superseded, false);
-      assert.equal(stored.contentDigest, record.cidDigest, "a raw CID's digest is the content digest");
+      assert.equal(stored.contentDigest, ZERO_BYTES32, "a raw record's content digest is its CID digest, in the event only");
       assert.equal(stored.previousVersion, ZERO_BYTES32);
       assert.equal(stored.nextVersion, ZERO_BYTES32);
-      assert.equal(await c.recordRegistry.read.exists([record.cidDigest]), true);
+      assert.equal(await c.recordRegistry.read.exists([hid(c, record)]), true);
       assert.equal(await c.recordRegistry.read.recordCount([patient]), 1n);
-      assert.deepEqual(await c.recordRegistry.read.records([patient, 0n, 10n]), [record.cidDigest]);
+      assert.deepEqual(await c.recordRegistry.read.records([patient, 0n, 10n]), [hid(c, record)]);
     });
 
     it("stores the separate content digest of a dag-pb (multi-block) record", async () => {
@@ -71,7 +78,7 @@ describe("RecordRegistry", () => {
       const event = await registerAsHospital(c, record);
       assert.equal(event.cid, binaryCid(record));
       assert.equal(event.contentDigest, record.contentDigest);
-      const stored = await c.recordRegistry.read.getRecord([record.cidDigest]);
+      const stored = await c.recordRegistry.read.getRecord([hid(c, record)]);
       assert.equal(stored.cidCodec, CODEC_DAG_PB);
       assert.equal(stored.contentDigest, record.contentDigest);
     });
@@ -117,19 +124,74 @@ describe("RecordRegistry", () => {
       });
     }
 
-    it("reverts for the same ciphertext twice, also from another hospital", async () => {
+    it("reverts when the same hospital registers the same ciphertext for the same patient twice (a retry)", async () => {
       const c = await networkHelpers.loadFixture(registryFixture);
       const record = newRecord(c.patient.account.address, "dup");
       await registerAsHospital(c, record);
-      for (const account of [c.hospital.account, c.otherHospital.account]) {
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          c.recordRegistry.write.register([{ ...record, category: Category.Other }], { account }),
-          c.recordRegistry,
-          "RecordRegistryDuplicateRecord",
-          [record.cidDigest],
-        );
-      }
-      assert.equal((await c.recordRegistry.read.getRecord([record.cidDigest])).category, Category.Lab, "unchanged");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.recordRegistry.write.register([{ ...record, category: Category.Other }], { account: c.hospital.account }),
+        c.recordRegistry,
+        "RecordRegistryDuplicateRecord",
+        [hid(c, record)],
+      );
+      assert.equal((await c.recordRegistry.read.getRecord([hid(c, record)])).category, Category.Lab, "unchanged");
+    });
+
+    it("derives the id from writer, patient and CID digest, as recordIdOf and the SDK compute it", async () => {
+      const c = await networkHelpers.loadFixture(registryFixture);
+      const record = newRecord(c.patient.account.address, "derive");
+      const event = await registerAsHospital(c, record);
+      const expected = keccak256(
+        encodeAbiParameters([{ type: "address" }, { type: "address" }, { type: "bytes32" }], [c.hospital.account.address, record.patient, record.cidDigest]),
+      );
+      assert.equal(event.recordId, expected);
+      assert.equal(await c.recordRegistry.read.recordIdOf([c.hospital.account.address, record.patient, record.cidDigest]), expected);
+      assert.equal(hid(c, record), expected, "sdk/src/chain/records.ts recordIdOf");
+      assert.notEqual(idOf(c.otherHospital.account.address, record), expected, "another writer");
+      assert.notEqual(idOf(c.hospital.account.address, { ...record, patient: c.otherPatient.account.address }), expected, "another patient");
+    });
+
+    it("a stranger front-running register with registerOwn for the hospital's digest cannot take the hospital's record", async () => {
+      const c = await networkHelpers.loadFixture(registryFixture);
+      const patient = getAddress(c.patient.account.address);
+      const record = newRecord(patient, "front-run");
+      // The stranger saw the pending register() and sends the same CID digest first, for themselves.
+      const stranger = getAddress(c.stranger.account.address);
+      await c.recordRegistry.write.registerOwn([{ ...record, patient: stranger, envelope: seededBytes("junk", 85) }], { account: c.stranger.account });
+
+      await viem.assertions.emitWithArgs(
+        c.recordRegistry.write.register([record], { account: c.hospital.account }),
+        c.recordRegistry,
+        "RecordRegistered",
+        [hid(c, record), patient, c.hospital.account.address, 1, binaryCid(record), record.cidDigest, record.category, ZERO_BYTES32, record.envelope],
+      );
+      const stored = await c.recordRegistry.read.getRecord([hid(c, record)]);
+      assert.equal(stored.patient, patient, "the record is the patient's");
+      assert.equal(stored.provider, getAddress(c.hospital.account.address), "and the hospital's");
+      assert.deepEqual(await c.recordRegistry.read.records([patient, 0n, 10n]), [hid(c, record)]);
+      assert.deepEqual(await c.recordRegistry.read.records([stranger, 0n, 10n]), [idOf(stranger, { ...record, patient: stranger })]);
+    });
+
+    it("a rival hospital front-running with a garbage envelope for the same patient and digest cannot become the record's author", async () => {
+      const c = await networkHelpers.loadFixture(registryFixture);
+      const patient = getAddress(c.patient.account.address);
+      const record = newRecord(patient, "rival");
+      const rival = getAddress(c.otherHospital.account.address);
+      const garbage = { ...record, envelope: seededBytes("garbage", 85) };
+      await c.recordRegistry.write.register([garbage], { account: c.otherHospital.account });
+
+      await registerAsHospital(c, record);
+      const stored = await c.recordRegistry.read.getRecord([hid(c, record)]);
+      assert.equal(stored.provider, getAddress(c.hospital.account.address));
+      assert.equal(stored.hospitalId, 1);
+      // The rival can amend only its own copy, never the hospital's record.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.recordRegistry.write.amend([hid(c, record), newRecord(patient, "rival-v2")], { account: c.otherHospital.account }),
+        c.recordRegistry,
+        "RecordRegistryNotAuthor",
+        [rival, hid(c, record)],
+      );
+      assert.equal((await c.recordRegistry.read.getRecord([idOf(rival, garbage)])).provider, rival);
     });
 
     it("reverts for an unknown hospital, a doctor and a suspended hospital", async () => {
@@ -163,11 +225,11 @@ describe("RecordRegistry", () => {
       const hash = await c.recordRegistry.write.registerBatch([batch], { account: c.hospital.account });
       const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
       const events = parseEventLogs({ abi: c.recordRegistry.abi, logs: receipt.logs, eventName: "RecordRegistered" });
-      assert.deepEqual(events.map((e) => e.args.recordId), batch.map((r) => r.cidDigest));
+      assert.deepEqual(events.map((e) => e.args.recordId), batch.map((r) => hid(c, r)));
       assert.deepEqual(events.map((e) => e.args.patient), batch.map((r) => r.patient));
       assert.equal(await c.recordRegistry.read.recordCount([patient]), 2n);
       assert.equal(await c.recordRegistry.read.recordCount([c.otherPatient.account.address]), 3n);
-      assert.deepEqual(await c.recordRegistry.read.records([patient, 0n, 100n]), [batch[1].cidDigest, batch[3].cidDigest]);
+      assert.deepEqual(await c.recordRegistry.read.records([patient, 0n, 100n]), [hid(c, batch[1]), hid(c, batch[3])]);
     });
 
     it("is all or nothing: a bad record at any position stores none", async () => {
@@ -182,7 +244,7 @@ describe("RecordRegistry", () => {
         [9],
       );
       assert.equal(await c.recordRegistry.read.recordCount([patient]), 0n);
-      assert.equal(await c.recordRegistry.read.exists([batch[0].cidDigest]), false);
+      assert.equal(await c.recordRegistry.read.exists([hid(c, batch[0])]), false);
     });
 
     it("reverts on a duplicate inside one batch", async () => {
@@ -192,7 +254,7 @@ describe("RecordRegistry", () => {
         c.recordRegistry.write.registerBatch([[record, record]], { account: c.hospital.account }),
         c.recordRegistry,
         "RecordRegistryDuplicateRecord",
-        [record.cidDigest],
+        [hid(c, record)],
       );
     });
 
@@ -235,9 +297,9 @@ describe("RecordRegistry", () => {
         c.recordRegistry.write.registerOwn([record], { account: c.patient.account }),
         c.recordRegistry,
         "RecordRegistered",
-        [record.cidDigest, patient, patient, 0, binaryCid(record), record.cidDigest, Category.Document, ZERO_BYTES32, record.envelope],
+        [idOf(patient, record), patient, patient, 0, binaryCid(record), record.cidDigest, Category.Document, ZERO_BYTES32, record.envelope],
       );
-      const stored = await c.recordRegistry.read.getRecord([record.cidDigest]);
+      const stored = await c.recordRegistry.read.getRecord([idOf(patient, record)]);
       assert.equal(stored.patientAuthored, true);
       assert.equal(stored.provider, patient);
       assert.equal(stored.hospitalId, 0);
@@ -262,22 +324,22 @@ describe("RecordRegistry", () => {
       const v1 = newRecord(patient, "lab-v1");
       const v2 = newRecord(patient, "lab-v2");
       await registerAsHospital(c, v1);
-      const before = await c.recordRegistry.read.getRecord([v1.cidDigest]);
+      const before = await c.recordRegistry.read.getRecord([hid(c, v1)]);
 
       await viem.assertions.emitWithArgs(
-        c.recordRegistry.write.amend([v1.cidDigest, v2], { account: c.hospital.account }),
+        c.recordRegistry.write.amend([hid(c, v1), v2], { account: c.hospital.account }),
         c.recordRegistry,
         "RecordRegistered",
-        [v2.cidDigest, patient, c.hospital.account.address, 1, binaryCid(v2), v2.cidDigest, v2.category, v1.cidDigest, v2.envelope],
+        [hid(c, v2), patient, c.hospital.account.address, 1, binaryCid(v2), v2.cidDigest, v2.category, hid(c, v1), v2.envelope],
       );
-      const old = await c.recordRegistry.read.getRecord([v1.cidDigest]);
+      const old = await c.recordRegistry.read.getRecord([hid(c, v1)]);
       assert.deepEqual({ ...old, superseded: false, nextVersion: ZERO_BYTES32 }, before, "only the version links changed");
       assert.equal(old.superseded, true);
-      assert.equal(old.nextVersion, v2.cidDigest);
-      const current = await c.recordRegistry.read.getRecord([v2.cidDigest]);
-      assert.equal(current.previousVersion, v1.cidDigest);
+      assert.equal(old.nextVersion, hid(c, v2));
+      const current = await c.recordRegistry.read.getRecord([hid(c, v2)]);
+      assert.equal(current.previousVersion, hid(c, v1));
       assert.equal(current.superseded, false);
-      assert.deepEqual(await c.recordRegistry.read.versionHistory([v2.cidDigest, 10n]), [v2.cidDigest, v1.cidDigest]);
+      assert.deepEqual(await c.recordRegistry.read.versionHistory([hid(c, v2), 10n]), [hid(c, v2), hid(c, v1)]);
       assert.equal(await c.recordRegistry.read.recordCount([patient]), 2n);
     });
 
@@ -287,16 +349,16 @@ describe("RecordRegistry", () => {
       const v1 = newRecord(patient, "own-v1");
       await c.recordRegistry.write.registerOwn([v1], { account: c.patient.account });
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.recordRegistry.write.amend([v1.cidDigest, newRecord(patient, "own-x")], { account: c.hospital.account }),
+        c.recordRegistry.write.amend([idOf(patient, v1), newRecord(patient, "own-x")], { account: c.hospital.account }),
         c.recordRegistry,
         "RecordRegistryNotAuthor",
-        [c.hospital.account.address, v1.cidDigest],
+        [c.hospital.account.address, idOf(patient, v1)],
       );
       const v2 = newRecord(patient, "own-v2");
-      await c.recordRegistry.write.amend([v1.cidDigest, v2], { account: c.patient.account });
-      const stored = await c.recordRegistry.read.getRecord([v2.cidDigest]);
+      await c.recordRegistry.write.amend([idOf(patient, v1), v2], { account: c.patient.account });
+      const stored = await c.recordRegistry.read.getRecord([idOf(patient, v2)]);
       assert.equal(stored.patientAuthored, true);
-      assert.equal(stored.previousVersion, v1.cidDigest);
+      assert.equal(stored.previousVersion, idOf(patient, v1));
     });
 
     it("reverts for anyone but the original hospital: another hospital, its doctor, the patient", async () => {
@@ -306,10 +368,10 @@ describe("RecordRegistry", () => {
       await registerAsHospital(c, v1);
       for (const who of [c.otherHospital, c.doctor, c.patient]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
-          c.recordRegistry.write.amend([v1.cidDigest, newRecord(patient, "h-x")], { account: who.account }),
+          c.recordRegistry.write.amend([hid(c, v1), newRecord(patient, "h-x")], { account: who.account }),
           c.recordRegistry,
           "RecordRegistryNotAuthor",
-          [who.account.address, v1.cidDigest],
+          [who.account.address, hid(c, v1)],
         );
       }
     });
@@ -328,17 +390,17 @@ describe("RecordRegistry", () => {
       );
       await registerAsHospital(c, v1);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.recordRegistry.write.amend([v1.cidDigest, newRecord(c.otherPatient.account.address, "s-o")], { account: c.hospital.account }),
+        c.recordRegistry.write.amend([hid(c, v1), newRecord(c.otherPatient.account.address, "s-o")], { account: c.hospital.account }),
         c.recordRegistry,
         "RecordRegistryPatientMismatch",
         [patient, c.otherPatient.account.address],
       );
-      await c.recordRegistry.write.amend([v1.cidDigest, v2], { account: c.hospital.account });
+      await c.recordRegistry.write.amend([hid(c, v1), v2], { account: c.hospital.account });
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.recordRegistry.write.amend([v1.cidDigest, newRecord(patient, "s-v3")], { account: c.hospital.account }),
+        c.recordRegistry.write.amend([hid(c, v1), newRecord(patient, "s-v3")], { account: c.hospital.account }),
         c.recordRegistry,
         "RecordRegistryRecordSuperseded",
-        [v1.cidDigest, v2.cidDigest],
+        [hid(c, v1), hid(c, v2)],
       );
     });
 
@@ -348,7 +410,7 @@ describe("RecordRegistry", () => {
       await registerAsHospital(c, v1);
       await c.consortium.write.suspendHospital([c.hospital.account.address]);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.recordRegistry.write.amend([v1.cidDigest, newRecord(c.patient.account.address, "susp-v2")], { account: c.hospital.account }),
+        c.recordRegistry.write.amend([hid(c, v1), newRecord(c.patient.account.address, "susp-v2")], { account: c.hospital.account }),
         c.recordRegistry,
         "RecordRegistryHospitalSuspended",
         [c.hospital.account.address, 1],
@@ -361,19 +423,63 @@ describe("RecordRegistry", () => {
       const c = await networkHelpers.loadFixture(registryFixture);
       const record = newRecord(c.patient.account.address, "audited");
       await registerAsHospital(c, record);
-      assert.equal((await c.recordRegistry.read.lastAudit([record.cidDigest])).auditedAt, 0);
+      assert.equal((await c.recordRegistry.read.lastAudit([hid(c, record)])).auditedAt, 0);
       for (const outcome of [0, 2]) {
         await viem.assertions.emitWithArgs(
-          c.recordRegistry.write.postAudit([record.cidDigest, outcome, "0x0155"], { account: c.auditor.account }),
+          c.recordRegistry.write.postAudit([hid(c, record), outcome, "0x0155"], { account: c.auditor.account }),
           c.recordRegistry,
           "RecordAudited",
-          [record.cidDigest, c.auditor.account.address, outcome, "0x0155"],
+          [hid(c, record), c.auditor.account.address, outcome, "0x0155"],
         );
-        const audit = await c.recordRegistry.read.lastAudit([record.cidDigest]);
+        const audit = await c.recordRegistry.read.lastAudit([hid(c, record)]);
         assert.equal(audit.auditor, getAddress(c.auditor.account.address));
         assert.equal(audit.outcome, outcome);
         assert.equal(audit.auditedAt, Number((await c.publicClient.getBlock()).timestamp));
       }
+    });
+
+    it("auditor A posts Mismatch, auditor B posts Intact: the Mismatch is still visible in worstAudit", async () => {
+      const c = await networkHelpers.loadFixture(registryFixture);
+      const record = newRecord(c.patient.account.address, "hidden-mismatch");
+      await registerAsHospital(c, record);
+      const id = hid(c, record);
+      await c.consortium.write.grantRole([Role.AUDITOR, c.stranger.account.address]);
+      const [a, b] = [getAddress(c.auditor.account.address), getAddress(c.stranger.account.address)];
+      assert.deepEqual(await c.recordRegistry.read.worstAudit([id]), { auditor: zeroAddress, auditedAt: 0, outcome: 0 }, "never audited");
+
+      await c.recordRegistry.write.postAudit([id, 0, "0x"], { account: c.auditor.account });
+      assert.equal((await c.recordRegistry.read.worstAudit([id])).auditor, a, "all Intact: the last audit");
+      await c.recordRegistry.write.postAudit([id, 1, "0x01"], { account: c.auditor.account });
+      const mismatchAt = Number((await c.publicClient.getBlock()).timestamp);
+      await viem.assertions.emitWithArgs(
+        c.recordRegistry.write.postAudit([id, 0, "0x02"], { account: c.stranger.account }),
+        c.recordRegistry,
+        "RecordAudited",
+        [id, b, 0, "0x02"],
+      );
+      assert.equal((await c.recordRegistry.read.lastAudit([id])).auditor, b, "B's Intact is the last audit");
+      assert.deepEqual(await c.recordRegistry.read.worstAudit([id]), { auditor: a, auditedAt: mismatchAt, outcome: 1 }, "A's Mismatch stays visible");
+      // A less severe failure (Unavailable) does not replace it either; a later Mismatch does.
+      await c.recordRegistry.write.postAudit([id, 2, "0x"], { account: c.stranger.account });
+      assert.equal((await c.recordRegistry.read.worstAudit([id])).outcome, 1);
+      await c.recordRegistry.write.postAudit([id, 1, "0x"], { account: c.stranger.account });
+      assert.deepEqual(await c.recordRegistry.read.worstAudit([id]), {
+        auditor: b,
+        auditedAt: Number((await c.publicClient.getBlock()).timestamp),
+        outcome: 1,
+      });
+    });
+
+    it("an Unavailable is kept over a later Intact and replaced by a later Unavailable", async () => {
+      const c = await networkHelpers.loadFixture(registryFixture);
+      const record = newRecord(c.patient.account.address, "unavailable");
+      await registerAsHospital(c, record);
+      const id = hid(c, record);
+      await c.recordRegistry.write.postAudit([id, 2, "0x"], { account: c.auditor.account });
+      await c.recordRegistry.write.postAudit([id, 0, "0x"], { account: c.auditor.account });
+      assert.equal((await c.recordRegistry.read.worstAudit([id])).outcome, 2);
+      await c.recordRegistry.write.postAudit([id, 2, "0x"], { account: c.auditor.account });
+      assert.equal((await c.recordRegistry.read.worstAudit([id])).auditedAt, Number((await c.publicClient.getBlock()).timestamp));
     });
 
     it("reverts for a non-auditor and for an unknown record", async () => {
@@ -382,7 +488,7 @@ describe("RecordRegistry", () => {
       await registerAsHospital(c, record);
       for (const who of [c.hospital, c.governance, c.stranger]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
-          c.recordRegistry.write.postAudit([record.cidDigest, 0, "0x"], { account: who.account }),
+          c.recordRegistry.write.postAudit([hid(c, record), 0, "0x"], { account: who.account }),
           c.recordRegistry,
           "RecordRegistryNotAuditor",
           [who.account.address],
@@ -404,7 +510,7 @@ describe("RecordRegistry", () => {
       const patient = getAddress(c.patient.account.address);
       const batch = Array.from({ length: 7 }, (_, i) => newRecord(patient, `p${i}`));
       await c.recordRegistry.write.registerBatch([batch], { account: c.hospital.account });
-      const ids = batch.map((r) => r.cidDigest);
+      const ids = batch.map((r) => hid(c, r));
       assert.deepEqual(await c.recordRegistry.read.records([patient, 0n, 3n]), ids.slice(0, 3));
       assert.deepEqual(await c.recordRegistry.read.records([patient, 3n, 3n]), ids.slice(3, 6));
       assert.deepEqual(await c.recordRegistry.read.records([patient, 6n, 3n]), ids.slice(6));
@@ -432,9 +538,9 @@ describe("RecordRegistry", () => {
       const versions = Array.from({ length: 4 }, (_, i) => newRecord(patient, `v${i}`));
       await registerAsHospital(c, versions[0]);
       for (let i = 1; i < versions.length; i++) {
-        await c.recordRegistry.write.amend([versions[i - 1].cidDigest, versions[i]], { account: c.hospital.account });
+        await c.recordRegistry.write.amend([hid(c, versions[i - 1]), versions[i]], { account: c.hospital.account });
       }
-      const ids = versions.map((v) => v.cidDigest).reverse();
+      const ids = versions.map((v) => hid(c, v)).reverse();
       assert.deepEqual(await c.recordRegistry.read.versionHistory([ids[0], 100n]), ids);
       assert.deepEqual(await c.recordRegistry.read.versionHistory([ids[0], 2n]), ids.slice(0, 2));
       assert.deepEqual(await c.recordRegistry.read.versionHistory([ids[2], 100n]), ids.slice(2));

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, hashTypedData, keccak256, parseSignature, serializeSignature, type Hex } from "viem";
 import { deployCaduceus } from "../helpers/deploy.js";
-import { binaryCid, newRecord, ZERO_BYTES32 } from "../helpers/records.js";
+import { binaryCid, idOf, newRecord, ZERO_BYTES32 } from "../helpers/records.js";
 import { REGISTER_TYPES, signTypedRegistration } from "../helpers/signatures.js";
 
 const connection = await network.create();
@@ -29,10 +29,10 @@ describe("RecordRegistry.registerWithSig", () => {
       c.recordRegistry.write.registerWithSig([record, hospital, c.deadline, signature], { account: c.stranger.account }),
       c.recordRegistry,
       "RecordRegistered",
-      [record.cidDigest, record.patient, hospital, 1, binaryCid(record), record.cidDigest, record.category, ZERO_BYTES32, record.envelope],
+      [idOf(hospital, record), record.patient, hospital, 1, binaryCid(record), record.cidDigest, record.category, ZERO_BYTES32, record.envelope],
     );
     assert.equal(await c.recordRegistry.read.nonces([hospital]), 1n);
-    assert.equal((await c.recordRegistry.read.getRecord([record.cidDigest])).provider, hospital);
+    assert.equal((await c.recordRegistry.read.getRecord([idOf(hospital, record)])).provider, hospital, "the signer, not the relayer, is the writer");
   });
 
   it("exposes the digest the hospital signs, equal to viem's EIP-712 hash", async () => {
@@ -42,9 +42,9 @@ describe("RecordRegistry.registerWithSig", () => {
       domain: { name: "Caduceus RecordRegistry", version: "1", chainId: await c.publicClient.getChainId(), verifyingContract: c.recordRegistry.address },
       types: REGISTER_TYPES,
       primaryType: "RegisterRecord",
-      message: { ...record, envelopeHash: keccak256(record.envelope), nonce: 7n, deadline: c.deadline },
+      message: { hospital: c.hospital.account.address, ...record, envelopeHash: keccak256(record.envelope), nonce: 7n, deadline: c.deadline },
     });
-    assert.equal(await c.recordRegistry.read.registerDigest([record, 7n, c.deadline]), expected);
+    assert.equal(await c.recordRegistry.read.registerDigest([record, c.hospital.account.address, 7n, c.deadline]), expected);
   });
 
   it("reverts when the same signature is replayed", async () => {
@@ -80,7 +80,7 @@ describe("RecordRegistry.registerWithSig", () => {
         "RecordRegistryInvalidSignature",
         [getAddress(c.hospital.account.address)],
       );
-      assert.equal(await c.recordRegistry.read.exists([record.cidDigest]), false);
+      assert.equal(await c.recordRegistry.read.exists([idOf(c.hospital.account.address, record)]), false);
     });
   }
 
@@ -115,7 +115,7 @@ describe("RecordRegistry.registerWithSig", () => {
     const ok = await signTypedRegistration(c.hospital, c.recordRegistry, onTime, later);
     await networkHelpers.time.setNextBlockTimestamp(later);
     await c.recordRegistry.write.registerWithSig([onTime, c.hospital.account.address, later, ok], { account: c.relayer.account });
-    assert.equal(await c.recordRegistry.read.exists([onTime.cidDigest]), true);
+    assert.equal(await c.recordRegistry.read.exists([idOf(c.hospital.account.address, onTime)]), true);
   });
 
   it("rejects the malleable (high-s) twin of a valid signature", async () => {
@@ -182,8 +182,101 @@ describe("RecordRegistry.registerWithSig", () => {
       c.recordRegistry.write.registerWithSig([record, wallet.address, c.deadline, signature], { account: c.relayer.account }),
       c.recordRegistry,
       "RecordRegistered",
-      [record.cidDigest, record.patient, getAddress(wallet.address), 3, binaryCid(record), record.cidDigest, record.category, ZERO_BYTES32, record.envelope],
+      [idOf(wallet.address, record), record.patient, getAddress(wallet.address), 3, binaryCid(record), record.cidDigest, record.category, ZERO_BYTES32, record.envelope],
     );
     assert.equal(await c.recordRegistry.read.nonces([wallet.address]), 1n);
+  });
+
+  it("a signature made for ERC-1271 wallet A is refused for wallet B with the same owner", async () => {
+    const c = await networkHelpers.loadFixture(relayFixture);
+    const owner = c.otherDoctor; // one key owns both hospitals' wallets
+    const walletA = await viem.deployContract("MockERC1271Wallet", [owner.account.address]);
+    const walletB = await viem.deployContract("MockERC1271Wallet", [owner.account.address]);
+    await c.consortium.write.admitHospital([walletA.address, "Hospital A", "0x"]);
+    await c.consortium.write.admitHospital([walletB.address, "Hospital B", "0x"]);
+    assert.equal(await c.recordRegistry.read.nonces([walletA.address]), await c.recordRegistry.read.nonces([walletB.address]));
+
+    const record = newRecord(c.patient.account.address, "wallet-a");
+    const forA = await signTypedRegistration(owner, c.recordRegistry, record, c.deadline, { owner: walletA.address });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      c.recordRegistry.write.registerWithSig([record, walletB.address, c.deadline, forA], { account: c.relayer.account }),
+      c.recordRegistry,
+      "RecordRegistryInvalidSignature",
+      [getAddress(walletB.address)],
+    );
+    assert.equal(await c.recordRegistry.read.exists([idOf(walletB.address, record)]), false);
+    assert.equal(await c.recordRegistry.read.nonces([walletB.address]), 0n, "nothing consumed");
+    // The signature still serves the wallet it was made for.
+    await c.recordRegistry.write.registerWithSig([record, walletA.address, c.deadline, forA], { account: c.relayer.account });
+    assert.equal((await c.recordRegistry.read.getRecord([idOf(walletA.address, record)])).provider, getAddress(walletA.address));
+  });
+
+  it("a stranger front-running a relayed registration with registerOwn for the same digest cannot take the hospital's record", async () => {
+    const c = await networkHelpers.loadFixture(relayFixture);
+    const hospital = getAddress(c.hospital.account.address);
+    const record = newRecord(c.patient.account.address, "mempool");
+    const signature = await signTypedRegistration(c.hospital, c.recordRegistry, record, c.deadline);
+    // The stranger copies the CID digest out of the pending message and registers it first.
+    const squat = { ...record, patient: getAddress(c.stranger.account.address) };
+    await c.recordRegistry.write.registerOwn([squat], { account: c.stranger.account });
+
+    await viem.assertions.emitWithArgs(
+      c.recordRegistry.write.registerWithSig([record, hospital, c.deadline, signature], { account: c.relayer.account }),
+      c.recordRegistry,
+      "RecordRegistered",
+      [idOf(hospital, record), record.patient, hospital, 1, binaryCid(record), record.cidDigest, record.category, ZERO_BYTES32, record.envelope],
+    );
+    const stored = await c.recordRegistry.read.getRecord([idOf(hospital, record)]);
+    assert.equal(stored.provider, hospital);
+    assert.equal(stored.patient, getAddress(record.patient));
+    assert.notEqual(idOf(squat.patient, squat), idOf(hospital, record), "the stranger's record has its own id");
+  });
+
+  describe("invalidateNonces", () => {
+    it("a hospital that invalidates its nonces voids the signature it handed out, and emits NoncesInvalidated", async () => {
+      const c = await networkHelpers.loadFixture(relayFixture);
+      const hospital = getAddress(c.hospital.account.address);
+      const record = newRecord(c.patient.account.address, "cancelled");
+      const signature = await signTypedRegistration(c.hospital, c.recordRegistry, record, c.deadline);
+      const later = await signTypedRegistration(c.hospital, c.recordRegistry, newRecord(c.patient.account.address, "cancelled-2"), c.deadline, { nonce: 1n });
+
+      await viem.assertions.emitWithArgs(
+        c.recordRegistry.write.invalidateNonces([2n], { account: c.hospital.account }),
+        c.recordRegistry,
+        "NoncesInvalidated",
+        [hospital, 0n, 2n],
+      );
+      assert.equal(await c.recordRegistry.read.nonces([hospital]), 2n);
+      for (const [body, sig] of [[record, signature], [newRecord(c.patient.account.address, "cancelled-2"), later]] as const) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          c.recordRegistry.write.registerWithSig([body, hospital, c.deadline, sig], { account: c.relayer.account }),
+          c.recordRegistry,
+          "RecordRegistryInvalidSignature",
+          [hospital],
+        );
+      }
+      assert.equal(await c.recordRegistry.read.exists([idOf(hospital, record)]), false);
+      // A signature at the new nonce works.
+      const fresh = await signTypedRegistration(c.hospital, c.recordRegistry, record, c.deadline);
+      await c.recordRegistry.write.registerWithSig([record, hospital, c.deadline, fresh], { account: c.relayer.account });
+      assert.equal(await c.recordRegistry.read.nonces([hospital]), 3n);
+    });
+
+    it("reverts when the new nonce does not move forward or jumps more than MAX_NONCE_STEP", async () => {
+      const c = await networkHelpers.loadFixture(relayFixture);
+      const max = await c.recordRegistry.read.MAX_NONCE_STEP();
+      assert.equal(max, 65535n);
+      await c.recordRegistry.write.invalidateNonces([5n], { account: c.hospital.account });
+      for (const newNonce of [5n, 4n, 5n + max + 1n]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          c.recordRegistry.write.invalidateNonces([newNonce], { account: c.hospital.account }),
+          c.recordRegistry,
+          "RecordRegistryInvalidNonce",
+          [5n, newNonce],
+        );
+      }
+      await c.recordRegistry.write.invalidateNonces([5n + max], { account: c.hospital.account });
+      assert.equal(await c.recordRegistry.read.nonces([c.hospital.account.address]), 5n + max);
+    });
   });
 });

@@ -16,7 +16,7 @@ import { Rights } from "@caduceus/sdk/chain/access";
 import { Purpose, Role } from "@caduceus/sdk/chain/roles";
 import { DAY, terms } from "../helpers/consent.js";
 import { deployCaduceus } from "../helpers/deploy.js";
-import { binaryCid, Category, newRecord, ZERO_BYTES32 } from "../helpers/records.js";
+import { binaryCid, Category, idOf, newRecord, withId, ZERO_BYTES32 } from "../helpers/records.js";
 
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
@@ -75,10 +75,10 @@ async function researchFixture() {
     patientAddress: patient,
     otherPatientAddress: otherPatient,
     researcherAddress: getAddress(c.researcher.account.address),
-    lab,
-    imaging,
-    visit,
-    otherLab,
+    lab: withId(c.hospital.account.address, lab),
+    imaging: withId(c.hospital.account.address, imaging),
+    visit: withId(c.hospital.account.address, visit),
+    otherLab: withId(c.hospital.account.address, otherLab),
   };
 }
 type Fixture = Awaited<ReturnType<typeof researchFixture>>;
@@ -153,7 +153,7 @@ async function consent(c: Fixture, patient: Wallet = c.patient, options: { anony
 async function submittedStudy(c: Fixture, overrides: Partial<Params> = {}) {
   const study = await fundedStudy(c, overrides);
   await consent(c);
-  await c.pool.write.submitData([study.id, c.lab.cidDigest], { account: c.patient.account });
+  await c.pool.write.submitData([study.id, c.lab.id], { account: c.patient.account });
   return study;
 }
 
@@ -717,13 +717,13 @@ describe("ResearchPool", () => {
         rejectReason: 0,
       });
       await viem.assertions.emitWithArgs(
-        c.pool.write.submitData([id, c.imaging.cidDigest], { account: c.patient.account }),
+        c.pool.write.submitData([id, c.imaging.id], { account: c.patient.account }),
         c.pool,
         "DataSubmitted",
-        [id, c.patientAddress, c.imaging.cidDigest],
+        [id, c.patientAddress, c.imaging.id],
       );
       assert.deepEqual(await c.pool.read.dataContributionOf([id, c.patientAddress]), {
-        recordId: c.imaging.cidDigest,
+        recordId: c.imaging.id,
         status: dataStatus("Submitted"),
         rejectReason: 0,
       });
@@ -734,13 +734,13 @@ describe("ResearchPool", () => {
       await consent(c);
       const { id } = await openStudy(c);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.submitData([id, c.lab.cidDigest], { account: c.patient.account }),
+        c.pool.write.submitData([id, c.lab.id], { account: c.patient.account }),
         c.pool,
         "ResearchWrongStatus",
         [id, studyStatus("Funding")],
       );
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.submitData([7n, c.lab.cidDigest], { account: c.patient.account }),
+        c.pool.write.submitData([7n, c.lab.id], { account: c.patient.account }),
         c.pool,
         "ResearchUnknownStudy",
         [7n],
@@ -748,7 +748,7 @@ describe("ResearchPool", () => {
       await contribute(c, id, GOAL);
       await c.pool.write.closeStudy([id], { account: c.researcher.account });
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.submitData([id, c.lab.cidDigest], { account: c.patient.account }),
+        c.pool.write.submitData([id, c.lab.id], { account: c.patient.account }),
         c.pool,
         "ResearchStudyClosed",
         [id],
@@ -763,14 +763,14 @@ describe("ResearchPool", () => {
       await c.recordRegistry.write.registerOwn([own], { account: c.patient.account });
       const old = newRecord(c.patientAddress, "old", { category: Category.Lab });
       await c.recordRegistry.write.register([old], { account: c.hospital.account });
-      await c.recordRegistry.write.amend([old.cidDigest, newRecord(c.patientAddress, "old-v2", { category: Category.Lab })], {
+      await c.recordRegistry.write.amend([idOf(c.hospital.account.address, old), newRecord(c.patientAddress, "old-v2", { category: Category.Lab })], {
         account: c.hospital.account,
       });
       const other = newRecord(c.patientAddress, "other-hospital", { category: Category.Lab });
       await c.recordRegistry.write.register([other], { account: c.otherHospital.account });
       await c.consortium.write.suspendHospital([c.otherHospital.account.address]);
       const unknown = keccak256(toHex("never registered"));
-      for (const recordId of [c.otherLab.cidDigest, unknown, c.visit.cidDigest, own.cidDigest, old.cidDigest, other.cidDigest]) {
+      for (const recordId of [c.otherLab.id, unknown, c.visit.id, idOf(c.patientAddress, own), idOf(c.hospital.account.address, old), idOf(c.otherHospital.account.address, other)]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
           c.pool.write.submitData([id, recordId], { account: c.patient.account }),
           c.pool,
@@ -783,18 +783,18 @@ describe("ResearchPool", () => {
     it("requires an anonymized HRESCH grant to the researcher that is in force", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
       const { id } = await fundedStudy(c);
-      const submit = () => c.pool.write.submitData([id, c.lab.cidDigest], { account: c.patient.account });
-      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.cidDigest]);
+      const submit = () => c.pool.write.submitData([id, c.lab.id], { account: c.patient.account });
+      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.id]);
       // A grant to another researcher does not count.
       await consent(c, c.patient, { researcher: getAddress(c.otherResearcher.account.address) });
-      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.cidDigest]);
+      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.id]);
       // A grant that is not anonymized-only does not either.
       await consent(c, c.patient, { anonymizedOnly: false });
-      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.cidDigest]);
+      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.id]);
       // Withdrawn consent stops new submissions.
       await consent(c);
       await c.consentManager.write.revoke([c.patientAddress, c.researcherAddress, Purpose.HRESCH], { account: c.patient.account });
-      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.cidDigest]);
+      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.id]);
       await consent(c);
       await submit();
     });
@@ -802,12 +802,12 @@ describe("ResearchPool", () => {
     it("allows one contribution per patient, a new one only after a rejection, and none once the study is full", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
       const { id } = await submittedStudy(c, { maxContributions: 1, goal: REWARD });
-      const again = () => c.pool.write.submitData([id, c.imaging.cidDigest], { account: c.patient.account });
+      const again = () => c.pool.write.submitData([id, c.imaging.id], { account: c.patient.account });
       await viem.assertions.revertWithCustomErrorWithArgs(again(), c.pool, "ResearchWrongDataStatus", [id, c.patientAddress]);
       await c.pool.write.rejectContribution([id, c.patientAddress, Reject.UNREADABLE], { account: c.researcher.account });
-      await viem.assertions.emitWithArgs(again(), c.pool, "DataSubmitted", [id, c.patientAddress, c.imaging.cidDigest]);
+      await viem.assertions.emitWithArgs(again(), c.pool, "DataSubmitted", [id, c.patientAddress, c.imaging.id]);
       assert.deepEqual(await c.pool.read.dataContributionOf([id, c.patientAddress]), {
-        recordId: c.imaging.cidDigest,
+        recordId: c.imaging.id,
         status: dataStatus("Submitted"),
         rejectReason: 0,
       });
@@ -818,7 +818,7 @@ describe("ResearchPool", () => {
       // The study's one contribution is taken: another patient cannot submit.
       await consent(c, c.otherPatient);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.submitData([id, c.otherLab.cidDigest], { account: c.otherPatient.account }),
+        c.pool.write.submitData([id, c.otherLab.id], { account: c.otherPatient.account }),
         c.pool,
         "ResearchStudyFull",
         [id, 1],
@@ -834,11 +834,11 @@ describe("ResearchPool", () => {
         c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account }),
         c.pool,
         "DataAccepted",
-        [id, c.patientAddress, c.lab.cidDigest, REWARD],
+        [id, c.patientAddress, c.lab.id, REWARD],
       );
       assert.equal((await c.pool.read.getStudy([id])).accepted, 1);
       assert.deepEqual(await c.pool.read.dataContributionOf([id, c.patientAddress]), {
-        recordId: c.lab.cidDigest,
+        recordId: c.lab.id,
         status: dataStatus("Accepted"),
         rejectReason: 0,
       });
@@ -880,7 +880,7 @@ describe("ResearchPool", () => {
       const c = await networkHelpers.loadFixture(researchFixture);
       const { id } = await submittedStudy(c, { maxContributions: 1, goal: REWARD });
       await consent(c, c.otherPatient);
-      await c.pool.write.submitData([id, c.otherLab.cidDigest], { account: c.otherPatient.account });
+      await c.pool.write.submitData([id, c.otherLab.id], { account: c.otherPatient.account });
       await c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account });
       assert.equal((await c.pool.read.getStudy([id])).accepted, 1);
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -902,10 +902,10 @@ describe("ResearchPool", () => {
         c.pool.write.rejectContribution([id, c.patientAddress, Reject.NOT_DEIDENTIFIED], { account: c.researcher.account }),
         c.pool,
         "DataRejected",
-        [id, c.patientAddress, c.lab.cidDigest, Reject.NOT_DEIDENTIFIED],
+        [id, c.patientAddress, c.lab.id, Reject.NOT_DEIDENTIFIED],
       );
       assert.deepEqual(await c.pool.read.dataContributionOf([id, c.patientAddress]), {
-        recordId: c.lab.cidDigest,
+        recordId: c.lab.id,
         status: dataStatus("Rejected"),
         rejectReason: Reject.NOT_DEIDENTIFIED,
       });
@@ -1055,8 +1055,8 @@ describe("ResearchPool", () => {
 
       await consent(c);
       await consent(c, c.otherPatient);
-      await c.pool.write.submitData([id, c.lab.cidDigest], { account: c.patient.account });
-      await c.pool.write.submitData([id, c.otherLab.cidDigest], { account: c.otherPatient.account });
+      await c.pool.write.submitData([id, c.lab.id], { account: c.patient.account });
+      await c.pool.write.submitData([id, c.otherLab.id], { account: c.otherPatient.account });
       await c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account });
       await c.pool.write.acceptContribution([id, c.otherPatientAddress], { account: c.researcher.account });
       await c.pool.write.claimReward([id], { account: c.patient.account });
@@ -1198,7 +1198,7 @@ describe("ResearchPool", () => {
       await c.consentManager.write.requestAccess([attacker.address, RESEARCH_POLICY, policy, Purpose.HRESCH, Rights.READ, 0], {
         account: c.researcher.account,
       });
-      await exec(c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName: "submitData", args: [id, record.cidDigest] }));
+      await exec(c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName: "submitData", args: [id, idOf(c.hospital.account.address, record)] }));
       await c.pool.write.acceptContribution([id, attacker.address], { account: c.researcher.account });
 
       await attacker.write.arm([Attack.ClaimReward, id, false]);

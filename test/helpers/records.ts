@@ -1,4 +1,7 @@
 import { keccak256, toHex, type Address, type Hex } from "viem";
+import { recordIdOf } from "@caduceus/sdk/chain/records";
+
+export { recordIdOf };
 
 /** Multicodecs the registry accepts for a ciphertext's CIDv1. */
 export const CODEC_RAW = 0x55;
@@ -57,4 +60,14 @@ export function newRecord(
 /** The binary CIDv1 the registry emits for a record: version, codec, sha2-256 multihash. */
 export function binaryCid(record: Pick<NewRecord, "cidCodec" | "cidDigest">): Hex {
   return `0x01${record.cidCodec.toString(16).padStart(2, "0")}1220${record.cidDigest.slice(2)}`;
+}
+
+/** The id `writer` (a hospital's account, or the patient for their own record) gets for `record`. */
+export function idOf(writer: Address, record: Pick<NewRecord, "patient" | "cidDigest">): Hex {
+  return recordIdOf(writer, record.patient, record.cidDigest);
+}
+
+/** `record` with the id it got when `writer` registered it. */
+export function withId<T extends NewRecord>(writer: Address, record: T): T & { id: Hex } {
+  return { ...record, id: idOf(writer, record) };
 }

@@ -1,19 +1,9 @@
 import type { Address, Hex, WalletClient } from "viem";
+import { REGISTER_RECORD_TYPES } from "@caduceus/sdk/chain/records";
 import type { NewRecord } from "./records.js";
 
 /** The EIP-712 types of `RecordRegistry.registerWithSig`, as a hospital's back end signs them. */
-export const REGISTER_TYPES = {
-  RegisterRecord: [
-    { name: "patient", type: "address" },
-    { name: "cidDigest", type: "bytes32" },
-    { name: "cidCodec", type: "uint8" },
-    { name: "contentDigest", type: "bytes32" },
-    { name: "category", type: "uint8" },
-    { name: "envelopeHash", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
+export const REGISTER_TYPES = REGISTER_RECORD_TYPES;
 
 interface RegistryHandle {
   address: Address;
@@ -23,7 +13,8 @@ interface RegistryHandle {
 /**
  * Signs `record` for `signer` with its current nonce (unless given), for `registry` on `chainId`
  * (the connected chain unless given): every field of the domain can be overridden to build the
- * replay cases the tests need.
+ * replay cases the tests need. `owner` is the hospital the signature is for (an ERC-1271 wallet
+ * whose owner `signer` is); by default the signer itself.
  */
 export async function signTypedRegistration(
   signer: WalletClient,
@@ -45,6 +36,7 @@ export async function signTypedRegistration(
     types: REGISTER_TYPES,
     primaryType: "RegisterRecord",
     message: {
+      hospital: overrides.owner ?? account.address,
       patient: record.patient,
       cidDigest: record.cidDigest,
       cidCodec: record.cidCodec,

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { keccak256, toBytes } from "viem";
 import { ALL_CATEGORIES, DENY_REASON, GRANT_STATUS, REQUEST_OUTCOME, Rights, SET_POLICY_TYPES } from "@caduceus/sdk/chain/access";
 import { DATA_STATUS, MAX_STUDY_DURATION, RejectReason, STUDY_STATUS } from "@caduceus/sdk/chain/research";
+import { AUDIT_OUTCOME, REGISTER_RECORD_TYPES } from "@caduceus/sdk/chain/records";
 import { Purpose, Role } from "@caduceus/sdk/chain/roles";
 
 /** `name => value` of every `<type> internal constant NAME = <expr>;` in a Solidity library. */
@@ -26,6 +27,13 @@ async function solidityEnum(file: string, name: string): Promise<string[]> {
 }
 
 describe("constants shared by the contracts and the client library", () => {
+  it("the audit outcomes and the RegisterRecord EIP-712 type in sdk/src/chain/records.ts equal the Solidity ones", async () => {
+    assert.deepEqual(await solidityEnum("contracts/types/Records.sol", "AuditOutcome"), [...AUDIT_OUTCOME]);
+    const fields = REGISTER_RECORD_TYPES.RegisterRecord.map((f) => `${f.type} ${f.name}`).join(",");
+    const registry = await readFile("contracts/RecordRegistry.sol", "utf8");
+    assert.ok(registry.includes(`"RegisterRecord(${fields})"`), "REGISTER_TYPEHASH string differs");
+  });
+
   it("role ids in sdk/src/chain/roles.ts equal contracts/types/Roles.sol", async () => {
     const solidity = await solidityConstants("contracts/types/Roles.sol");
     for (const [name, id] of Object.entries(Role)) {

@@ -56,7 +56,7 @@ contract RecordRegistryFuzzTest is CheatCodes {
         }
         VM.prank(caller);
         registry.register(record);
-        require(!registry.exists(digest), "a refused write stored a record");
+        require(!registry.exists(registry.recordIdOf(caller, PATIENT, digest)), "a refused write stored a record");
     }
 
     /// A patient can register only their own records, never someone else's.
@@ -68,16 +68,31 @@ contract RecordRegistryFuzzTest is CheatCodes {
         }
         VM.prank(caller);
         registry.registerOwn(record);
-        require(registry.exists(digest) == (caller == patient), "registerOwn outcome");
+        require(registry.exists(registry.recordIdOf(patient, patient, digest)) == (caller == patient), "registerOwn outcome");
+    }
+
+    /// Whoever registers a ciphertext first (a stranger for themselves, the patient, another
+    /// hospital), the hospital's own registration of it still lands on the hospital's id, and the
+    /// stranger's record never sits on that id.
+    function testFuzz_nobodyOccupiesAHospitalsRecordId(address stranger, bytes32 digest) public {
+        VM.assume(stranger != address(0) && stranger != HOSPITAL && digest != 0);
+        bytes32 hospitalsId = registry.recordIdOf(HOSPITAL, PATIENT, digest);
+        VM.prank(stranger);
+        bytes32 strangersId = registry.registerOwn(_record(stranger, digest, 1));
+        require(strangersId != hospitalsId && !registry.exists(hospitalsId), "the stranger took the hospital's id");
+        VM.prank(HOSPITAL);
+        require(registry.register(_record(PATIENT, digest, 1)) == hospitalsId, "hospital's id");
+        RecordInfo memory info = registry.getRecord(hospitalsId);
+        require(info.provider == HOSPITAL && info.patient == PATIENT, "the hospital's record");
     }
 
     /// A written record never changes: after any sequence of registrations, duplicates, audits,
     /// amendments of other records and refused amendments by others, its stored fields are the same;
     /// its own amendment only sets the version links.
     function testFuzz_writtenRecordNeverChanges(bytes32 seed, uint8 steps, uint48 laterTime) public {
-        bytes32 target = keccak256(abi.encode(seed, "target"));
+        bytes32 targetCid = keccak256(abi.encode(seed, "target"));
         VM.prank(HOSPITAL);
-        registry.register(_record(PATIENT, target, uint8(uint256(seed))));
+        bytes32 target = registry.register(_record(PATIENT, targetCid, uint8(uint256(seed))));
         RecordInfo memory before = registry.getRecord(target);
 
         VM.warp(uint256(before.registeredAt) + (laterTime % 365 days));
@@ -90,7 +105,7 @@ contract RecordRegistryFuzzTest is CheatCodes {
             } else if (op == 1) {
                 // Re-registering the target's ciphertext is refused and changes nothing.
                 VM.prank(HOSPITAL);
-                try registry.register(_record(address(0xBEEF), target, 1)) {
+                try registry.register(_record(PATIENT, targetCid, 1)) {
                     revert("duplicate accepted");
                 } catch {}
             } else if (op == 2) {
@@ -106,9 +121,8 @@ contract RecordRegistryFuzzTest is CheatCodes {
         }
         require(_sameStoredFields(registry.getRecord(target), before), "record changed");
 
-        bytes32 next = keccak256(abi.encode(seed, "next"));
         VM.prank(HOSPITAL);
-        registry.amend(target, _record(PATIENT, next, 2));
+        bytes32 next = registry.amend(target, _record(PATIENT, keccak256(abi.encode(seed, "next")), 2));
         RecordInfo memory afterAmend = registry.getRecord(target);
         require(_sameStoredFields(afterAmend, before), "amendment changed the old version");
         require(afterAmend.superseded && afterAmend.nextVersion == next, "version links");

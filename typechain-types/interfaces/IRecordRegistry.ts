@@ -20,31 +20,38 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
   
 
   export interface IRecordRegistryInterface extends Interface {
-    getFunction(nameOrSignature: "amend" | "exists" | "getRecord" | "lastAudit" | "postAudit" | "recordCount" | "recordSummary" | "records" | "register" | "registerBatch" | "registerDigest" | "registerOwn" | "registerWithSig" | "versionHistory"): FunctionFragment;
+    getFunction(nameOrSignature: "amend" | "exists" | "getRecord" | "invalidateNonces" | "lastAudit" | "nonces" | "postAudit" | "recordCount" | "recordIdOf" | "recordSummary" | "records" | "register" | "registerBatch" | "registerDigest" | "registerOwn" | "registerWithSig" | "versionHistory" | "worstAudit"): FunctionFragment;
 
-    getEvent(nameOrSignatureOrTopic: "RecordAudited" | "RecordRegistered"): EventFragment;
+    getEvent(nameOrSignatureOrTopic: "NoncesInvalidated" | "RecordAudited" | "RecordRegistered"): EventFragment;
 
     encodeFunctionData(functionFragment: 'amend', values: [BytesLike, NewRecordStruct]): string;
 encodeFunctionData(functionFragment: 'exists', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'getRecord', values: [BytesLike]): string;
+encodeFunctionData(functionFragment: 'invalidateNonces', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'lastAudit', values: [BytesLike]): string;
+encodeFunctionData(functionFragment: 'nonces', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'postAudit', values: [BytesLike, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'recordCount', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'recordIdOf', values: [AddressLike, AddressLike, BytesLike]): string;
 encodeFunctionData(functionFragment: 'recordSummary', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'records', values: [AddressLike, BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'register', values: [NewRecordStruct]): string;
 encodeFunctionData(functionFragment: 'registerBatch', values: [NewRecordStruct[]]): string;
-encodeFunctionData(functionFragment: 'registerDigest', values: [NewRecordStruct, BigNumberish, BigNumberish]): string;
+encodeFunctionData(functionFragment: 'registerDigest', values: [NewRecordStruct, AddressLike, BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'registerOwn', values: [NewRecordStruct]): string;
 encodeFunctionData(functionFragment: 'registerWithSig', values: [NewRecordStruct, AddressLike, BigNumberish, BytesLike]): string;
 encodeFunctionData(functionFragment: 'versionHistory', values: [BytesLike, BigNumberish]): string;
+encodeFunctionData(functionFragment: 'worstAudit', values: [BytesLike]): string;
 
     decodeFunctionResult(functionFragment: 'amend', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'exists', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'getRecord', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'invalidateNonces', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'lastAudit', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'nonces', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'postAudit', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'recordCount', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'recordIdOf', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'recordSummary', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'records', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'register', data: BytesLike): Result;
@@ -53,9 +60,22 @@ decodeFunctionResult(functionFragment: 'registerDigest', data: BytesLike): Resul
 decodeFunctionResult(functionFragment: 'registerOwn', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'registerWithSig', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'worstAudit', data: BytesLike): Result;
   }
 
   
+    export namespace NoncesInvalidatedEvent {
+      export type InputTuple = [signer: AddressLike, previousNonce: BigNumberish, newNonce: BigNumberish];
+      export type OutputTuple = [signer: string, previousNonce: bigint, newNonce: bigint];
+      export interface OutputObject {signer: string, previousNonce: bigint, newNonce: bigint };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
     export namespace RecordAuditedEvent {
       export type InputTuple = [recordId: BytesLike, auditor: AddressLike, outcome: BigNumberish, detailsCid: BytesLike];
       export type OutputTuple = [recordId: string, auditor: string, outcome: bigint, detailsCid: string];
@@ -138,9 +158,25 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     
 
     
+    invalidateNonces: TypedContractMethod<
+      [newNonce: BigNumberish, ],
+      [void],
+      'nonpayable'
+    >
+    
+
+    
     lastAudit: TypedContractMethod<
       [recordId: BytesLike, ],
       [AuditStructOutput],
+      'view'
+    >
+    
+
+    
+    nonces: TypedContractMethod<
+      [signer: AddressLike, ],
+      [bigint],
       'view'
     >
     
@@ -157,6 +193,14 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     recordCount: TypedContractMethod<
       [patient: AddressLike, ],
       [bigint],
+      'view'
+    >
+    
+
+    
+    recordIdOf: TypedContractMethod<
+      [writer: AddressLike, patient: AddressLike, cidDigest: BytesLike, ],
+      [string],
       'view'
     >
     
@@ -195,7 +239,7 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
 
     
     registerDigest: TypedContractMethod<
-      [record: NewRecordStruct, nonce: BigNumberish, deadline: BigNumberish, ],
+      [record: NewRecordStruct, hospital: AddressLike, nonce: BigNumberish, deadline: BigNumberish, ],
       [string],
       'view'
     >
@@ -225,6 +269,14 @@ decodeFunctionResult(functionFragment: 'versionHistory', data: BytesLike): Resul
     >
     
 
+    
+    worstAudit: TypedContractMethod<
+      [recordId: BytesLike, ],
+      [AuditStructOutput],
+      'view'
+    >
+    
+
 
     getFunction<T extends ContractMethod = ContractMethod>(key: string | FunctionFragment): T;
 
@@ -243,9 +295,19 @@ getFunction(nameOrSignature: 'getRecord'): TypedContractMethod<
       [RecordInfoStructOutput],
       'view'
     >;
+getFunction(nameOrSignature: 'invalidateNonces'): TypedContractMethod<
+      [newNonce: BigNumberish, ],
+      [void],
+      'nonpayable'
+    >;
 getFunction(nameOrSignature: 'lastAudit'): TypedContractMethod<
       [recordId: BytesLike, ],
       [AuditStructOutput],
+      'view'
+    >;
+getFunction(nameOrSignature: 'nonces'): TypedContractMethod<
+      [signer: AddressLike, ],
+      [bigint],
       'view'
     >;
 getFunction(nameOrSignature: 'postAudit'): TypedContractMethod<
@@ -256,6 +318,11 @@ getFunction(nameOrSignature: 'postAudit'): TypedContractMethod<
 getFunction(nameOrSignature: 'recordCount'): TypedContractMethod<
       [patient: AddressLike, ],
       [bigint],
+      'view'
+    >;
+getFunction(nameOrSignature: 'recordIdOf'): TypedContractMethod<
+      [writer: AddressLike, patient: AddressLike, cidDigest: BytesLike, ],
+      [string],
       'view'
     >;
 getFunction(nameOrSignature: 'recordSummary'): TypedContractMethod<
@@ -279,7 +346,7 @@ getFunction(nameOrSignature: 'registerBatch'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'registerDigest'): TypedContractMethod<
-      [record: NewRecordStruct, nonce: BigNumberish, deadline: BigNumberish, ],
+      [record: NewRecordStruct, hospital: AddressLike, nonce: BigNumberish, deadline: BigNumberish, ],
       [string],
       'view'
     >;
@@ -298,12 +365,22 @@ getFunction(nameOrSignature: 'versionHistory'): TypedContractMethod<
       [string[]],
       'view'
     >;
+getFunction(nameOrSignature: 'worstAudit'): TypedContractMethod<
+      [recordId: BytesLike, ],
+      [AuditStructOutput],
+      'view'
+    >;
 
-    getEvent(key: 'RecordAudited'): TypedContractEvent<RecordAuditedEvent.InputTuple, RecordAuditedEvent.OutputTuple, RecordAuditedEvent.OutputObject>;
+    getEvent(key: 'NoncesInvalidated'): TypedContractEvent<NoncesInvalidatedEvent.InputTuple, NoncesInvalidatedEvent.OutputTuple, NoncesInvalidatedEvent.OutputObject>;
+getEvent(key: 'RecordAudited'): TypedContractEvent<RecordAuditedEvent.InputTuple, RecordAuditedEvent.OutputTuple, RecordAuditedEvent.OutputObject>;
 getEvent(key: 'RecordRegistered'): TypedContractEvent<RecordRegisteredEvent.InputTuple, RecordRegisteredEvent.OutputTuple, RecordRegisteredEvent.OutputObject>;
 
     filters: {
       
+      'NoncesInvalidated(address,uint256,uint256)': TypedContractEvent<NoncesInvalidatedEvent.InputTuple, NoncesInvalidatedEvent.OutputTuple, NoncesInvalidatedEvent.OutputObject>;
+      NoncesInvalidated: TypedContractEvent<NoncesInvalidatedEvent.InputTuple, NoncesInvalidatedEvent.OutputTuple, NoncesInvalidatedEvent.OutputObject>;
+    
+
       'RecordAudited(bytes32,address,uint8,bytes)': TypedContractEvent<RecordAuditedEvent.InputTuple, RecordAuditedEvent.OutputTuple, RecordAuditedEvent.OutputObject>;
       RecordAudited: TypedContractEvent<RecordAuditedEvent.InputTuple, RecordAuditedEvent.OutputTuple, RecordAuditedEvent.OutputObject>;
     

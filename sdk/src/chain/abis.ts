@@ -1277,22 +1277,6 @@ export const recordRegistryAbi = [
     "type": "constructor"
   },
   {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "currentNonce",
-        "type": "uint256"
-      }
-    ],
-    "name": "InvalidAccountNonce",
-    "type": "error"
-  },
-  {
     "inputs": [],
     "name": "InvalidShortString",
     "type": "error"
@@ -1376,6 +1360,22 @@ export const recordRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "current",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "RecordRegistryInvalidNonce",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "limit",
         "type": "uint256"
       }
@@ -1398,7 +1398,7 @@ export const recordRegistryAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "recordId",
+        "name": "cidDigest",
         "type": "bytes32"
       }
     ],
@@ -1484,7 +1484,7 @@ export const recordRegistryAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "recordId",
+        "name": "cidDigest",
         "type": "bytes32"
       },
       {
@@ -1560,6 +1560,31 @@ export const recordRegistryAbi = [
     "anonymous": false,
     "inputs": [],
     "name": "EIP712DomainChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "previousNonce",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "newNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "NoncesInvalidated",
     "type": "event"
   },
   {
@@ -1709,6 +1734,19 @@ export const recordRegistryAbi = [
   {
     "inputs": [],
     "name": "MAX_ENVELOPE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_NONCE_STEP",
     "outputs": [
       {
         "internalType": "uint256",
@@ -1929,6 +1967,19 @@ export const recordRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "newNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "invalidateNonces",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "recordId",
         "type": "bytes32"
@@ -1966,7 +2017,7 @@ export const recordRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "owner",
+        "name": "signer",
         "type": "address"
       }
     ],
@@ -2021,6 +2072,35 @@ export const recordRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "writer",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "cidDigest",
+        "type": "bytes32"
+      }
+    ],
+    "name": "recordIdOf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -2223,6 +2303,11 @@ export const recordRegistryAbi = [
         "type": "tuple"
       },
       {
+        "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
         "internalType": "uint256",
         "name": "nonce",
         "type": "uint256"
@@ -2380,6 +2465,42 @@ export const recordRegistryAbi = [
         "internalType": "bytes32[]",
         "name": "ids",
         "type": "bytes32[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "recordId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "worstAudit",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "auditor",
+            "type": "address"
+          },
+          {
+            "internalType": "uint48",
+            "name": "auditedAt",
+            "type": "uint48"
+          },
+          {
+            "internalType": "enum AuditOutcome",
+            "name": "outcome",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct Audit",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",

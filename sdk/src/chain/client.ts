@@ -22,6 +22,7 @@ import {
 } from "./abis.ts";
 import type { Deployment } from "./deployments.ts";
 import { toChainError, WrongNetworkError } from "./errors.ts";
+import { AUDIT_OUTCOME, recordIdOf, REGISTER_RECORD_TYPES, type AuditOutcomeName } from "./records.ts";
 
 /** A registration as `RecordRegistry` takes it (see `contracts/types/Records.sol`). */
 export interface NewRecordInput {
@@ -44,6 +45,9 @@ export interface ChainRecord {
   cidCodec: number;
   /** The binary CIDv1 from the registration event. */
   cid: Hex;
+  /** The SHA2-256 digest inside the CID; the record id commits to it. */
+  cidDigest: Hex;
+  /** SHA-256 of the whole ciphertext: stored for dag-pb records, the CID digest for raw ones. */
   contentDigest: Hex;
   patientAuthored: boolean;
   superseded: boolean;
@@ -51,6 +55,13 @@ export interface ChainRecord {
   nextVersion: Hex;
   /** The record key wrapped to the patient. */
   envelope: Hex;
+}
+
+/** An integrity audit as the registry keeps it (`Audit` in Records.sol). */
+export interface ChainAudit {
+  auditor: Address;
+  auditedAt: number;
+  outcome: AuditOutcomeName;
 }
 
 /** Published encryption keys of an account (the hybrid key checked against its on-chain hash). */
@@ -163,24 +174,25 @@ export class CaduceusChain {
 
   // ------------------------------------------------------------------ records
 
+  /** Registers `record` as this account (an active hospital); returns its id. */
   async register(record: NewRecordInput): Promise<Hex> {
     await this.write(this.registry, "register", [record]);
-    return record.cidDigest;
+    return recordIdOf(this.account, record.patient, record.cidDigest);
   }
 
   async registerBatch(records: NewRecordInput[]): Promise<Hex[]> {
     await this.write(this.registry, "registerBatch", [records]);
-    return records.map((r) => r.cidDigest);
+    return records.map((r) => recordIdOf(this.account, r.patient, r.cidDigest));
   }
 
   async registerOwn(record: NewRecordInput): Promise<Hex> {
     await this.write(this.registry, "registerOwn", [record]);
-    return record.cidDigest;
+    return recordIdOf(this.account, record.patient, record.cidDigest);
   }
 
   async amend(previousId: Hex, record: NewRecordInput): Promise<Hex> {
     await this.write(this.registry, "amend", [previousId, record]);
-    return record.cidDigest;
+    return recordIdOf(this.account, record.patient, record.cidDigest);
   }
 
   /** The EIP-712 signature a hospital gives a relayer for `registerWithSig`. */
@@ -193,31 +205,44 @@ export class CaduceusChain {
       signer.signTypedData({
         account: signer.account,
         domain: { name: "Caduceus RecordRegistry", version: "1", chainId: this.chainId, verifyingContract: this.registry.address },
-        types: {
-          RegisterRecord: [
-            { name: "patient", type: "address" },
-            { name: "cidDigest", type: "bytes32" },
-            { name: "cidCodec", type: "uint8" },
-            { name: "contentDigest", type: "bytes32" },
-            { name: "category", type: "uint8" },
-            { name: "envelopeHash", type: "bytes32" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
+        types: REGISTER_RECORD_TYPES,
         primaryType: "RegisterRecord",
-        message: { ...record, envelopeHash: keccak256(record.envelope), nonce, deadline },
+        message: { hospital: signer.account.address, ...record, envelopeHash: keccak256(record.envelope), nonce, deadline },
       }),
     );
   }
 
   async registerWithSig(record: NewRecordInput, hospital: Address, deadline: bigint, signature: Hex): Promise<Hex> {
     await this.write(this.registry, "registerWithSig", [record, hospital, deadline, signature]);
-    return record.cidDigest;
+    return recordIdOf(hospital, record.patient, record.cidDigest);
+  }
+
+  /** Voids every registration this account signed and nobody submitted yet: its nonce moves past them. */
+  async invalidateSignatures(): Promise<{ nonce: bigint; hash: Hex }> {
+    const signer = this.signer();
+    const current = await this.call(() =>
+      this.publicClient.readContract({ ...this.registry, functionName: "nonces", args: [signer.account.address] }),
+    );
+    // Signatures are handed out in nonce order and rarely far ahead: the largest step covers them all.
+    const nonce = current + 65_535n;
+    return { nonce, hash: (await this.write(this.registry, "invalidateNonces", [nonce])).hash };
   }
 
   async postAudit(recordId: Hex, outcome: number, detailsCid: Hex): Promise<Hex> {
     return (await this.write(this.registry, "postAudit", [recordId, outcome, detailsCid])).hash;
+  }
+
+  /**
+   * The last audit of `recordId` and its worst (Mismatch over Unavailable over Intact, the latest
+   * among equals): a later Intact by another auditor never hides a failure. Undefined when never audited.
+   */
+  async audits(recordId: Hex): Promise<{ last?: ChainAudit; worst?: ChainAudit }> {
+    const read = (functionName: "lastAudit" | "worstAudit") =>
+      this.call(() => this.publicClient.readContract({ ...this.registry, functionName, args: [recordId] }));
+    const [last, worst] = await Promise.all([read("lastAudit"), read("worstAudit")]);
+    const toAudit = (a: { auditor: Address; auditedAt: number; outcome: number }): ChainAudit | undefined =>
+      a.auditedAt === 0 ? undefined : { auditor: a.auditor, auditedAt: a.auditedAt, outcome: AUDIT_OUTCOME[a.outcome] };
+    return { last: toAudit(last), worst: toAudit(worst) };
   }
 
   async exists(recordId: Hex): Promise<boolean> {
@@ -241,8 +266,13 @@ export class CaduceusChain {
       ),
     ]);
     const event = logs[0]?.args;
-    if (!event?.cid || !event.envelope) {
+    if (!event?.cid || !event.envelope || !event.provider || !event.patient || !event.contentDigest) {
       throw new CaduceusError("CHAIN_UNAVAILABLE", `The node returned no registration event for record ${recordId}; is it fully synced?`);
+    }
+    // The id commits to writer, patient and CID digest: an event that does not hash to it is not this record's.
+    const cidDigest = `0x${event.cid.slice(-64)}` as Hex;
+    if (recordIdOf(event.provider, event.patient, cidDigest) !== recordId.toLowerCase()) {
+      throw new CaduceusError("CHAIN_INCONSISTENT", `The registration event the node returned for record ${recordId} does not match the id; use another RPC node.`);
     }
     return {
       recordId,
@@ -253,7 +283,8 @@ export class CaduceusChain {
       category: info.category,
       cidCodec: info.cidCodec,
       cid: event.cid,
-      contentDigest: info.contentDigest,
+      cidDigest,
+      contentDigest: event.contentDigest,
       patientAuthored: info.patientAuthored,
       superseded: info.superseded,
       previousVersion: info.previousVersion,

@@ -6,20 +6,26 @@
  * `registerPrepared` registers it idempotently.
  */
 import { bytesToHex, type Address, type Hex } from "viem";
-import type { CaduceusChain, NewRecordInput } from "../chain/client.ts";
+import type { CaduceusChain, ChainRecord, NewRecordInput } from "../chain/client.ts";
+import { recordIdOf } from "../chain/records.ts";
 import { ContractRevertError } from "../chain/errors.ts";
 import { CaduceusError } from "../errors.ts";
 import { sealEnvelope, type EnvelopeSuite } from "../crypto/envelope.ts";
 import { encryptRecord, generateRecordKey, type ByteSource, type RecordMeta } from "../crypto/record.ts";
 import { hexToBytes } from "viem";
 import type { ContentStore } from "../storage/content-store.ts";
-import { registryFieldsFromCid } from "../storage/cid.ts";
+import { parseCid, registryFieldsFromCid } from "../storage/cid.ts";
 import { emergencyBinding, emergencyPublicKeys, emergencyWriteAbi, readEmergencyConfig, MAX_KEYS_PER_TX } from "../emergency/contacts.ts";
 
 /** A stored, not yet (or already) registered record. JSON-serializable, holds no secret. */
 export interface PreparedRecord {
+  /** `recordIdOf(writer, patient, cidDigest)`: the id the registry gives it. */
   recordId: Hex;
+  /** The account that registers it: the hospital (also when a relayer submits), or the patient. */
+  writer: Address;
   patient: Address;
+  /** The SHA2-256 digest inside the CID. */
+  cidDigest: Hex;
   cid: string;
   cidCodec: number;
   contentDigest: Hex;
@@ -43,11 +49,14 @@ export interface PrepareParams {
   previousId?: Hex;
   /** Envelope suite; default: hybrid X-Wing when the patient published a post-quantum key. */
   suite?: EnvelopeSuite;
+  /** Who will register it (the record id binds it); default: the chain's signing account. */
+  writer?: Address;
 }
 
 /** Encrypts and stores a record, and wraps its key to the patient. Nothing touches the chain yet. */
 export async function prepareRecord(params: PrepareParams): Promise<PreparedRecord> {
   const { chain, store, patient } = params;
+  const writer = params.writer ?? chain.account;
   // Read the patient's key first: without it nothing should be encrypted or stored.
   const keys = await chain.readKeys(patient);
   const version = params.previousId ? (await chain.versionOf(params.previousId)) + 1 : 1;
@@ -55,17 +64,20 @@ export async function prepareRecord(params: PrepareParams): Promise<PreparedReco
   try {
     const stored = await store.put(encryptRecord(params.body, recordKey, params.meta));
     const { codec, digest } = registryFieldsFromCid(stored.cid);
+    const recordId = recordIdOf(writer, patient, digest);
     const envelope = await sealEnvelope({
       recordKey,
       recipientPublicKey: { x25519: hexToBytes(keys.x25519), xwing: keys.xwing ? hexToBytes(keys.xwing) : undefined },
       suite: params.suite,
-      binding: { chainId: chain.chainId, registry: chain.registry.address, recordId: digest, version, recipient: patient },
+      binding: { chainId: chain.chainId, registry: chain.registry.address, recordId, version, recipient: patient },
     });
-    const emergencyKeys = await wrapForEmergency(chain, store, patient, digest, recordKey);
+    const emergencyKeys = await wrapForEmergency(chain, store, patient, recordId, recordKey);
     return {
       ...(emergencyKeys.length > 0 ? { emergencyKeys } : {}),
-      recordId: digest,
+      recordId,
+      writer,
       patient,
+      cidDigest: digest,
       cid: stored.cid.toString(),
       cidCodec: codec,
       contentDigest: stored.contentDigest,
@@ -122,7 +134,7 @@ export type RegisterMode =
 export function toNewRecord(p: PreparedRecord): NewRecordInput {
   return {
     patient: p.patient,
-    cidDigest: p.recordId,
+    cidDigest: p.cidDigest,
     cidCodec: p.cidCodec,
     // A raw CID's digest is the content digest; the registry wants zero (or the same value) there.
     contentDigest: p.contentDigest,
@@ -137,16 +149,48 @@ export interface RegisteredRecord {
   created: boolean;
 }
 
+/** The record on-chain under a prepared record's id is not what was prepared. */
+export class RecordConflictError extends CaduceusError {
+  constructor(
+    readonly recordId: Hex,
+    readonly fields: string[],
+  ) {
+    super(
+      "RECORD_CONFLICT",
+      `Record ${recordId} is already on-chain, but its ${fields.join(", ")} differ from this upload's: it is not this registration. Check who else holds this account's key; prepare the record again (a new encryption gives a new id) to register it.`,
+    );
+  }
+}
+
+/** The writer of a prepared record is not the account about to register it. */
+export class WrongWriterError extends CaduceusError {
+  constructor(
+    readonly recordId: Hex,
+    readonly writer: Address,
+    readonly account: Address,
+  ) {
+    super(
+      "WRONG_WRITER",
+      `Record ${recordId} was prepared for ${writer} to register (its id and envelope bind that account), but ${account} is connected. Register it from ${writer}, or prepare it again.`,
+    );
+  }
+}
+
 /**
  * Registers prepared records, skipping those already on-chain (a retry after a lost receipt),
- * in one batch transaction when possible. A record another writer registered for another patient
- * with the same id cannot exist (the id is the ciphertext's digest), but is reported if it does.
+ * in one batch transaction when possible. A record is "already registered" only when everything
+ * on-chain under its id — writer, patient, CID, content digest, category, previous version and
+ * envelope, from its `RecordRegistered` event — is what was prepared; anything else is a
+ * RecordConflictError.
  */
 export async function registerPrepared(
   chain: CaduceusChain,
   prepared: PreparedRecord[],
   mode: RegisterMode = { kind: "direct" },
 ): Promise<RegisteredRecord[]> {
+  for (const p of prepared) {
+    if (p.writer?.toLowerCase() !== chain.account.toLowerCase()) throw new WrongWriterError(p.recordId, p.writer, chain.account);
+  }
   const onChain = await Promise.all(prepared.map((p) => existingMatches(chain, p)));
   const pending = prepared.filter((_, i) => !onChain[i]);
   try {
@@ -184,14 +228,26 @@ async function postEmergencyKeys(chain: CaduceusChain, prepared: PreparedRecord[
 
 async function existingMatches(chain: CaduceusChain, p: PreparedRecord): Promise<boolean> {
   if (!(await chain.exists(p.recordId))) return false;
-  const existing = await chain.getRecord(p.recordId);
-  if (existing.patient.toLowerCase() !== p.patient.toLowerCase()) {
-    throw new CaduceusError(
-      "RECORD_CONFLICT",
-      `Record ${p.recordId} already exists for another patient; this ciphertext cannot be registered again.`,
-    );
-  }
+  const differing = registrationDifferences(await chain.getRecord(p.recordId), p);
+  if (differing.length > 0) throw new RecordConflictError(p.recordId, differing);
   return true;
+}
+
+const ZERO32: Hex = `0x${"00".repeat(32)}`;
+
+/** The fields in which the registration on-chain differs from the prepared one (none: a retry). */
+export function registrationDifferences(existing: ChainRecord, p: PreparedRecord): string[] {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const checks: Array<[string, boolean]> = [
+    ["writer", same(existing.provider, p.writer)],
+    ["patient", same(existing.patient, p.patient)],
+    ["CID", same(existing.cid, bytesToHex(parseCid(p.cid).bytes))],
+    ["content digest", same(existing.contentDigest, p.contentDigest)],
+    ["category", existing.category === p.category],
+    ["previous version", same(existing.previousVersion, p.previousId ?? ZERO32)],
+    ["envelope", same(existing.envelope, p.envelope)],
+  ];
+  return checks.filter(([, ok]) => !ok).map(([field]) => field);
 }
 
 const BATCH_LIMIT = 100;

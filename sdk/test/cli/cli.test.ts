@@ -233,9 +233,30 @@ describe("caduceus CLI", () => {
     const bytes = await readFile(file);
     bytes[0] ^= 0xff;
     await writeFile(file, bytes);
-    const mismatch = await cli(["audit", recordId, "--json"]);
+    const mismatch = await cli(["audit", recordId, "--post", "--json"], as("auditor"));
     assert.equal(mismatch.code, 4);
     assert.equal(json(mismatch).outcome, "Mismatch");
+
+    // The block is repaired and a later audit finds it Intact: the Mismatch stays visible as the worst audit.
+    bytes[0] ^= 0xff;
+    await writeFile(file, bytes);
+    const repaired = await cli(["audit", recordId, "--post", "--json"], as("auditor"));
+    assert.equal(repaired.code, 0, repaired.stderr);
+    const { onChain } = json(repaired) as { onChain: { last: { outcome: string }; worst: { outcome: string; auditor: string } } };
+    assert.equal(onChain.last.outcome, "Intact");
+    assert.equal(onChain.worst.outcome, "Mismatch");
+    assert.equal(onChain.worst.auditor, lc.accounts.auditor.address);
+    const human = await cli(["audit", recordId]);
+    assert.match(human.stdout, /worst audit Mismatch by/);
+  });
+
+  it("cancels the hospital's outstanding relayed signatures: its nonce moves past them", async () => {
+    const read = () => lc.publicClient.readContract({ ...lc.as(lc.accounts.hospital).registry, functionName: "nonces", args: [lc.accounts.hospital.address] });
+    const before = await read();
+    const run = await cli(["records", "cancel-signatures", "--json"], as("hospital"));
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(json(run).nonce, String(before + 65_535n));
+    assert.equal(await read(), before + 65_535n);
   });
 
   it("never prints the account key, on success or failure", async () => {

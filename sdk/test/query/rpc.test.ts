@@ -24,6 +24,7 @@ import {
   studyPolicyId,
 } from "../../src/research/index.ts";
 import { startLocalChain, type LocalChain } from "../helpers/local-chain.ts";
+import { recordIdOf } from "../../src/chain/records.ts";
 import { deliverFakeKeys, fakeRecord, rawCid } from "./fixtures.ts";
 
 const DAY = 86_400;
@@ -209,7 +210,9 @@ describe("RpcQueryBackend", () => {
         assert.equal(v.provider, addr.hospital);
         assert.equal(v.hospitalId, 1);
         assert.equal(v.patientAuthored, false);
-        assert.equal(v.cid, rawCid(v.recordId));
+        // The id commits to the CID's digest, its writer and its patient.
+        assert.equal(v.cid.slice(0, 10), "0x01551220");
+        assert.equal(recordIdOf(v.provider, v.patient, `0x${v.cid.slice(10)}`), v.recordId);
         assert.equal(v.registered.timestamp, await blockTime(v.registered.blockNumber));
       }
       // Same batch: same transaction.

@@ -13,7 +13,8 @@ import { deriveIdentity, type EncryptionIdentity } from "../../src/crypto/identi
 import { collectBytes } from "../../src/crypto/byte-source.ts";
 import { sensitiveStrings, splitBundle } from "../../src/fhir/index.ts";
 import { openRecord } from "../../src/records/open.ts";
-import { prepareRecord, registerPrepared, uploadRecord } from "../../src/records/upload.ts";
+import { prepareRecord, registerPrepared, toNewRecord, uploadRecord, type PreparedRecord } from "../../src/records/upload.ts";
+import { recordIdOf } from "../../src/chain/records.ts";
 import { GatewayContentStore } from "../../src/storage/gateway-client.ts";
 import { parseCid } from "../../src/storage/cid.ts";
 import { startGateway, type RunningGateway } from "../../src/storage/node/gateway-server.ts";
@@ -139,6 +140,70 @@ describe("write workflow", () => {
     assert.equal((await hospital.getRecord(v1.recordId)).nextVersion, v2.recordId);
     assert.deepEqual((await readAsPatient(v2.recordId)).bytes, utf8("v2"));
     assert.deepEqual((await readAsPatient(v1.recordId)).bytes, utf8("v1"), "history stays readable");
+  });
+});
+
+describe("record ids and retries", () => {
+  it("computes the record id as the registry does: recordIdOf(writer, patient, cidDigest)", async () => {
+    const prepared = await prepareRecord({ chain: hospital, store, patient: patient(), body: [utf8("id")], meta, category: 1 });
+    assert.equal(prepared.writer, lc.accounts.hospital.address);
+    assert.equal(prepared.recordId, recordIdOf(prepared.writer, prepared.patient, prepared.cidDigest));
+    const onChain = await lc.publicClient.readContract({
+      ...hospital.registry,
+      functionName: "recordIdOf",
+      args: [prepared.writer, prepared.patient, prepared.cidDigest],
+    });
+    assert.equal(onChain, prepared.recordId);
+    const [result] = await registerPrepared(hospital, [prepared]);
+    assert.equal(result.recordId, prepared.recordId);
+    assert.equal((await hospital.getRecord(prepared.recordId)).cidDigest, prepared.cidDigest);
+  });
+
+  it("a stranger front-running with registerOwn for the same CID digest does not block the hospital's upload", async () => {
+    const prepared = await prepareRecord({ chain: hospital, store, patient: patient(), body: [utf8("front-run")], meta, category: 1 });
+    const stranger = lc.as(lc.accounts.otherPatient);
+    await stranger.registerOwn({ ...toNewRecord(prepared), patient: lc.accounts.otherPatient.address });
+    const [result] = await registerPrepared(hospital, [prepared]);
+    assert.deepEqual(result, { recordId: prepared.recordId, created: true });
+    assert.equal((await hospital.getRecord(prepared.recordId)).provider, lc.accounts.hospital.address);
+  });
+
+  for (const [field, change] of [
+    ["envelope", (p: PreparedRecord) => ({ ...p, envelope: `${p.envelope.slice(0, -2)}00` as Hex })],
+    ["category", (p: PreparedRecord) => ({ ...p, category: p.category + 1 })],
+  ] as const) {
+    it(`reports a record with the same id but another ${field} as a conflict, not as already registered`, async () => {
+      const prepared = await prepareRecord({ chain: hospital, store, patient: patient(), body: [utf8(`conflict-${field}`)], meta, category: 1 });
+      // The same writer registered this ciphertext for this patient, with other fields.
+      await hospital.register(toNewRecord(change(prepared)));
+      await assert.rejects(registerPrepared(hospital, [prepared]), (error: { code: string; fields: string[]; message: string }) => {
+        assert.equal(error.code, "RECORD_CONFLICT");
+        assert.deepEqual(error.fields, [field]);
+        assert.match(error.message, new RegExp(`its ${field} differ`));
+        return true;
+      });
+    });
+  }
+
+  it("refuses to register a record prepared for another writer", async () => {
+    const prepared = await prepareRecord({ chain: hospital, store, patient: patient(), body: [utf8("other writer")], meta, category: 1 });
+    await assert.rejects(registerPrepared(lc.as(lc.accounts.relayer), [prepared]), { code: "WRONG_WRITER" });
+    assert.equal(await hospital.exists(prepared.recordId), false);
+  });
+
+  it("voids a signature handed to a relayer once the hospital invalidates its signatures", async () => {
+    const prepared = await prepareRecord({ chain: hospital, store, patient: patient(), body: [utf8("cancelled")], meta, category: 1 });
+    const latest = await lc.publicClient.getBlock();
+    const signature = await hospital.signRegistration(toNewRecord(prepared), latest.timestamp + 3600n);
+    const { nonce } = await hospital.invalidateSignatures();
+    assert.equal(
+      await lc.publicClient.readContract({ ...hospital.registry, functionName: "nonces", args: [lc.accounts.hospital.address] }),
+      nonce,
+    );
+    await assert.rejects(
+      lc.as(lc.accounts.relayer).registerWithSig(toNewRecord(prepared), lc.accounts.hospital.address, latest.timestamp + 3600n, signature),
+      { code: "REVERT_RecordRegistryInvalidSignature" },
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 // RecordRegistry: record versions (amendments supersede, never overwrite) and integrity audits.
 import { BigInt } from "@graphprotocol/graph-ts";
-import { RecordAudited, RecordRegistered } from "../../generated/RecordRegistry/RecordRegistry";
-import { Audit, Record } from "../../generated/schema";
+import { NoncesInvalidated as NoncesInvalidatedEvent, RecordAudited, RecordRegistered } from "../../generated/RecordRegistry/RecordRegistry";
+import { Audit, NoncesInvalidated, Record } from "../../generated/schema";
 import { ensureAccount, ensurePatient, eventId, isZero } from "../helpers";
 
 /** contracts/types/Records.sol `Category`, in order. */
@@ -63,6 +63,32 @@ export function handleRecordAudited(event: RecordAudited): void {
   const record = Record.load(event.params.recordId);
   if (record != null) {
     record.lastAudit = audit.id;
+    // As RecordRegistry.worstAudit: only an equally or more severe audit replaces the worst one.
+    let replace = true;
+    const worstId = record.worstAudit;
+    if (worstId !== null) {
+      const worst = Audit.load(worstId);
+      if (worst !== null) replace = severity(audit.outcome) >= severity(worst.outcome);
+    }
+    if (replace) record.worstAudit = audit.id;
     record.save();
   }
+}
+
+export function handleNoncesInvalidated(event: NoncesInvalidatedEvent): void {
+  ensureAccount(event.params.signer);
+  const entity = new NoncesInvalidated(eventId(event));
+  entity.signer = event.params.signer;
+  entity.previousNonce = event.params.previousNonce;
+  entity.newNonce = event.params.newNonce;
+  entity.blockNumber = event.block.number;
+  entity.blockTimestamp = event.block.timestamp;
+  entity.transactionHash = event.transaction.hash;
+  entity.save();
+}
+
+/** INTACT 0, UNAVAILABLE 1, MISMATCH 2. */
+function severity(outcome: string): i32 {
+  if (outcome == "MISMATCH") return 2;
+  return outcome == "UNAVAILABLE" ? 1 : 0;
 }

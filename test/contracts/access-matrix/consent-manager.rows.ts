@@ -30,11 +30,11 @@ export const consentManagerRows: ContractRows = {
             c.patientAddress,
             c.doctor.account.address,
             Purpose.TREAT,
-            [{ recordId: c.hospitalRecord.cidDigest, copyCid: "0x", envelope }],
+            [{ recordId: c.hospitalRecord.id, copyCid: "0x", envelope }],
           ],
           by(c, a),
         ),
-      refused: (c, a) => revert("ConsentNotKeyCustodian", who(c, a), c.hospitalRecord.cidDigest),
+      refused: (c, a) => revert("ConsentNotKeyCustodian", who(c, a), c.hospitalRecord.id),
     },
     {
       fn: "deny(address,uint8)",

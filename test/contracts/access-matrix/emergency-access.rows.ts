@@ -34,10 +34,10 @@ export const emergencyAccessRows: ContractRows = {
       allowed: ["patient", "hospital"],
       call: (c, a) =>
         c.emergencyAccess.write.postKeys(
-          [c.patientAddress, 1, [{ recordId: c.hospitalRecord.cidDigest, envelope: share }]],
+          [c.patientAddress, 1, [{ recordId: c.hospitalRecord.id, envelope: share }]],
           by(c, a),
         ),
-      refused: (c, a) => revert("EmergencyNotKeyCustodian", who(c, a), c.hospitalRecord.cidDigest),
+      refused: (c, a) => revert("EmergencyNotKeyCustodian", who(c, a), c.hospitalRecord.id),
     },
     {
       fn: "proposeContacts(address[],uint8,bytes)",

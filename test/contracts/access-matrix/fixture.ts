@@ -17,7 +17,7 @@ import { Justification } from "@caduceus/sdk/chain/emergency";
 import { Purpose, Role } from "@caduceus/sdk/chain/roles";
 import { DAY, terms } from "../../helpers/consent.js";
 import { deployCaduceus } from "../../helpers/deploy.js";
-import { binaryCid, Category, newRecord } from "../../helpers/records.js";
+import { binaryCid, Category, newRecord, withId } from "../../helpers/records.js";
 
 /**
  * Every kind of caller. To add one: name it here, give it a wallet in `matrixFixture`, and the
@@ -102,8 +102,14 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
 
   // Staff of both hospitals, records (one by the soon suspended hospital), then the suspension.
   await c.consortium.write.addStaff([suspendedStaff.account.address], as(c.otherHospital));
-  const hospitalRecord = newRecord(patient, "matrix:lab", { category: Category.Lab });
-  const otherLab = newRecord(otherPatient, "matrix:other-lab", { category: Category.Lab });
+  const hospitalRecord = withId(
+    c.hospital.account.address,
+    newRecord(patient, "matrix:lab", { category: Category.Lab }),
+  );
+  const otherLab = withId(
+    c.hospital.account.address,
+    newRecord(otherPatient, "matrix:other-lab", { category: Category.Lab }),
+  );
   await c.recordRegistry.write.registerBatch([[hospitalRecord, otherLab]], as(c.hospital));
   const suspendedRecord = newRecord(patient, "matrix:by-suspended");
   await c.recordRegistry.write.register([suspendedRecord], as(c.otherHospital));
@@ -168,9 +174,9 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
   await fund(studies.open, 3n * FINNEY);
   await fund(studies.cancelled, FINNEY);
   await c.researchPool.write.cancelStudy([studies.cancelled], as(c.researcher));
-  await c.researchPool.write.submitData([studies.funded, hospitalRecord.cidDigest], as(c.patient));
+  await c.researchPool.write.submitData([studies.funded, hospitalRecord.id], as(c.patient));
   await c.researchPool.write.acceptContribution([studies.funded, patient], as(c.researcher));
-  await c.researchPool.write.submitData([studies.funded, otherLab.cidDigest], as(c.otherPatient));
+  await c.researchPool.write.submitData([studies.funded, otherLab.id], as(c.otherPatient));
 
   // Emergency: both patients name the contact and a second one (threshold 2); the doctor's request
   // for the patient is open; its cooldown has passed. A second deployment with a one-day security

@@ -17,13 +17,19 @@ export const recordRegistryRows: ContractRows = {
       case: "a hospital's record",
       allowed: ["hospital"],
       call: (c, a) =>
-        c.recordRegistry.write.amend([c.hospitalRecord.cidDigest, newRecord(c.patientAddress, `amend:${a}`)], by(c, a)),
-      refused: (c, a) => revert("RecordRegistryNotAuthor", who(c, a), c.hospitalRecord.cidDigest),
+        c.recordRegistry.write.amend([c.hospitalRecord.id, newRecord(c.patientAddress, `amend:${a}`)], by(c, a)),
+      refused: (c, a) => revert("RecordRegistryNotAuthor", who(c, a), c.hospitalRecord.id),
+    },
+    {
+      fn: "invalidateNonces(uint256)",
+      allowed: "everyone",
+      why: "it voids only the caller's own outstanding registration signatures",
+      call: (c, a) => c.recordRegistry.write.invalidateNonces([1n], by(c, a)),
     },
     {
       fn: "postAudit(bytes32,uint8,bytes)",
       allowed: ["auditor"],
-      call: (c, a) => c.recordRegistry.write.postAudit([c.hospitalRecord.cidDigest, 0, "0x"], by(c, a)),
+      call: (c, a) => c.recordRegistry.write.postAudit([c.hospitalRecord.id, 0, "0x"], by(c, a)),
       refused: (c, a) => revert("RecordRegistryNotAuditor", who(c, a)),
     },
     {

@@ -87,8 +87,8 @@ export const researchPoolRows: ContractRows = {
       fn: "submitData(uint256,bytes32)",
       case: "the patient's record",
       allowed: ["patient"],
-      call: (c, a) => c.researchPool.write.submitData([c.studies.open, c.hospitalRecord.cidDigest], by(c, a)),
-      refused: (c) => revert("ResearchIneligibleRecord", c.hospitalRecord.cidDigest),
+      call: (c, a) => c.researchPool.write.submitData([c.studies.open, c.hospitalRecord.id], by(c, a)),
+      refused: (c) => revert("ResearchIneligibleRecord", c.hospitalRecord.id),
     },
     {
       fn: "withdraw(uint256)",

@@ -85,6 +85,22 @@
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "current",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "RecordRegistryInvalidNonce",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "limit",
         "type": "uint256"
       }
@@ -107,7 +123,7 @@
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "recordId",
+        "name": "cidDigest",
         "type": "bytes32"
       }
     ],
@@ -193,7 +209,7 @@
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "recordId",
+        "name": "cidDigest",
         "type": "bytes32"
       },
       {
@@ -253,6 +269,31 @@
     "inputs": [],
     "name": "RecordRegistryZeroPatient",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "previousNonce",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "newNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "NoncesInvalidated",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -500,6 +541,19 @@
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "newNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "invalidateNonces",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "recordId",
         "type": "bytes32"
@@ -528,6 +582,25 @@
         "internalType": "struct Audit",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      }
+    ],
+    "name": "nonces",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -573,6 +646,35 @@
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "writer",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "cidDigest",
+        "type": "bytes32"
+      }
+    ],
+    "name": "recordIdOf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -775,6 +877,11 @@
         "type": "tuple"
       },
       {
+        "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
         "internalType": "uint256",
         "name": "nonce",
         "type": "uint256"
@@ -932,6 +1039,42 @@
         "internalType": "bytes32[]",
         "name": "",
         "type": "bytes32[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "recordId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "worstAudit",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "auditor",
+            "type": "address"
+          },
+          {
+            "internalType": "uint48",
+            "name": "auditedAt",
+            "type": "uint48"
+          },
+          {
+            "internalType": "enum AuditOutcome",
+            "name": "outcome",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct Audit",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",

@@ -18,7 +18,8 @@ export type WorkerRequest =
    * FHIR bundles (JSON) are split into one record per encounter; any other file (PDF, DICOM, image)
    * is one record, streamed from the File (a 1 GiB study is never held in memory whole).
    */
-  | { op: "prepare"; patient: Address; files: File[]; /** Amend this record: the files must hold exactly one record. */ previousId?: Hex }
+  /** `writer`: the hospital account that will register the records (their ids bind it). */
+  | { op: "prepare"; writer: Address; patient: Address; files: File[]; /** Amend this record: the files must hold exactly one record. */ previousId?: Hex }
   /** The patient wraps record keys to a grantee; the page's wallet signs the delivery transactions. */
   | { op: "deliver"; patient: Address; grantee: Address; purpose: PurposeName; recordIds: Hex[] }
   /** A grantee opens a record whose key the patient delivered. */

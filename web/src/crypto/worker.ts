@@ -204,6 +204,7 @@ async function handle(
           await prepareRecord({
             chain,
             store: reportingStore(store, index, progress),
+            writer: request.writer,
             patient: request.patient,
             body,
             meta: { mediaType: draft.mediaType, ...(draft.fileName ? { fileName: draft.fileName } : {}) },

@@ -1,5 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, isHex, type Hex } from "viem";
+import type { ChainAudit } from "../../chain/client.ts";
 import { CaduceusError } from "../../errors.ts";
 import { cidFromBytes } from "../../storage/cid.ts";
 import type { CliContext } from "../context.ts";
@@ -11,7 +12,9 @@ export const AUDIT_HELP = `caduceus audit <recordId> [--post]
   Fetch the record's ciphertext by its CID from the content store, verify every block against the
   CID and the whole against the digest on-chain, and print the outcome: Intact, Mismatch or
   Unavailable. With --post (a verified auditor's account), store a small JSON report in the content
-  store and record the outcome on-chain with its CID. Exit code 4 on Mismatch, 5 on Unavailable.`;
+  store and record the outcome on-chain with its CID. Also prints the record's audits on-chain: the
+  last one (any auditor) and the worst one (a Mismatch or Unavailable stays visible even after a
+  later Intact). Exit code 4 on Mismatch, 5 on Unavailable.`;
 
 const OUTCOMES = ["Intact", "Mismatch", "Unavailable"] as const;
 
@@ -47,9 +50,15 @@ export async function auditCommand(ctx: CliContext, out: Output, args: string[],
     report = stored.cid.toString();
     transaction = await chain.postAudit(recordId as Hex, OUTCOMES.indexOf(outcome), bytesToHex(stored.cid.bytes));
   }
+  const onChain = await chain.audits(recordId as Hex);
+  const describe = (a?: ChainAudit) => (a ? `${a.outcome} by ${a.auditor} at ${new Date(a.auditedAt * 1000).toISOString()}` : "none");
+  const history =
+    onChain.worst && onChain.worst.outcome !== "Intact"
+      ? `\nOn-chain: last audit ${describe(onChain.last)}; worst audit ${describe(onChain.worst)}.`
+      : `\nOn-chain: last audit ${describe(onChain.last)}.`;
   out.result(
-    { recordId, outcome, detail, report, transaction },
-    `${recordId}: ${outcome} — ${detail}${transaction ? `\nPosted on-chain in ${transaction} (report ${report}).` : ""}`,
+    { recordId, outcome, detail, report, transaction, onChain },
+    `${recordId}: ${outcome} — ${detail}${transaction ? `\nPosted on-chain in ${transaction} (report ${report}).` : ""}${history}`,
   );
   return outcome === "Intact" ? ExitCode.OK : outcome === "Mismatch" ? ExitCode.INTEGRITY : ExitCode.UNAVAILABLE;
 }

@@ -11,7 +11,7 @@ import { UsageError } from "../exit-codes.ts";
 import { UploadJournal } from "../journal.ts";
 import { formatBytes, progressBar, type Output } from "../output.ts";
 
-export const RECORDS_HELP = `caduceus records <upload|amend|list|get>
+export const RECORDS_HELP = `caduceus records <upload|amend|list|get|cancel-signatures>
 
   records upload --patient <address> <file …> [--journal <file>]
       Encrypt, store and register records for a patient (as a hospital). A FHIR R4 bundle (.json)
@@ -26,7 +26,10 @@ export const RECORDS_HELP = `caduceus records <upload|amend|list|get>
       The patient's records: id, category, provider, time, version state.
   records get <recordId> --out <file>
       Fetch, verify against the chain, decrypt with your key (as the patient) and write <file>.
-      The file appears only after the whole record verified.`;
+      The file appears only after the whole record verified.
+  records cancel-signatures
+      Void every registration your hospital signed for a relayer that nobody submitted yet: its
+      signing nonce moves past them (RecordRegistry.invalidateNonces). Sign again afterwards.`;
 
 const CATEGORY_NAMES = ["visit", "lab", "imaging", "medication", "immunization", "document", "other"];
 const BATCH = 50;
@@ -58,6 +61,7 @@ export async function recordsCommand(
   if (sub === "amend") return amend(ctx, out, rest[0], rest[1]);
   if (sub === "list") return list(ctx, out, parsePatient(flags.patient));
   if (sub === "get") return get(ctx, out, rest[0], flags.out);
+  if (sub === "cancel-signatures") return cancelSignatures(ctx, out);
   throw new UsageError(`Unknown records command "${sub ?? ""}".\n\n${RECORDS_HELP}`);
 }
 
@@ -79,7 +83,8 @@ async function upload(ctx: CliContext, out: Output, files: string[], patient: Ad
   let resumed = 0;
   for (const [i, { key, draft }] of work.entries()) {
     const known = journal.get(key);
-    if (known && (await store.has(known.cid))) {
+    // An entry prepared for another account (or before ids bound the writer) is prepared again.
+    if (known && known.writer?.toLowerCase() === chain.account.toLowerCase() && (await store.has(known.cid))) {
       prepared.push(known);
       resumed++;
     } else {
@@ -102,6 +107,15 @@ async function upload(ctx: CliContext, out: Output, files: string[], patient: Ad
   out.result(
     { patient, records: results.map((r, i) => ({ ...r, cid: prepared[i].cid, category: CATEGORY_NAMES[prepared[i].category] })), created, resumed },
     `Uploaded ${results.length} records for ${patient}: ${created} new, ${results.length - created} already registered${resumed ? `, ${resumed} resumed from the journal` : ""}.`,
+  );
+}
+
+async function cancelSignatures(ctx: CliContext, out: Output): Promise<void> {
+  const chain = await ctx.chain(true);
+  const { nonce, hash } = await chain.invalidateSignatures();
+  out.result(
+    { account: chain.account, nonce: nonce.toString(), transaction: hash },
+    `Every registration ${chain.account} signed with a nonce below ${nonce} is void (transaction ${hash}).`,
   );
 }
 

@@ -13,7 +13,7 @@ import { useI18n } from "../../i18n/i18n.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
 
-export function CorrectRecord({ recordId, patient }: { recordId: Hex; patient: Address }) {
+export function CorrectRecord({ recordId, patient, hospital }: { recordId: Hex; patient: Address; hospital: Address }) {
   const { t } = useI18n();
   const id = useId();
   const queryClient = useQueryClient();
@@ -26,7 +26,7 @@ export function CorrectRecord({ recordId, patient }: { recordId: Hex; patient: A
     setEncrypting(true);
     let prepared: PreparedRecord[];
     try {
-      prepared = await cryptoCall({ op: "prepare", patient, files: [file], previousId: recordId });
+      prepared = await cryptoCall({ op: "prepare", writer: hospital, patient, files: [file], previousId: recordId });
     } catch (error) {
       setProblem(errorMessage(error));
       return;

@@ -98,7 +98,7 @@ export default function HospitalPage({ address }: { address: Address }) {
     };
     try {
       // Files are passed by reference; the worker reads them as it encrypts.
-      const prepared = await cryptoCall({ op: "prepare", patient: getAddress(patient), files }, onProgress);
+      const prepared = await cryptoCall({ op: "prepare", writer: address, patient: getAddress(patient), files }, onProgress);
       setPhase({ status: "prepared", prepared });
       await registerAll(prepared);
     } catch (error) {

@@ -58,7 +58,7 @@ export function RecordsSent({ hospital }: { hospital: Address }) {
                 <td>
                   <code title={r.recordId}>{r.recordId.slice(0, 10)}…</code>
                 </td>
-                <td>{r.nextVersion ? t("sent.superseded") : <CorrectRecord recordId={r.recordId} patient={r.patient} />}</td>
+                <td>{r.nextVersion ? t("sent.superseded") : <CorrectRecord recordId={r.recordId} patient={r.patient} hospital={hospital} />}</td>
               </tr>
             ))}
           </tbody>
