@@ -12,10 +12,11 @@ declare module "@nomicfoundation/hardhat-ethers/types" {
   interface HardhatEthersHelpers extends HardhatEthersHelpersBase {
   getContractFactory(name: 'ConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ConsentManager__factory>
 getContractFactory(name: 'Consortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Consortium__factory>
-getContractFactory(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.EmergencyAccess__factory>
 getContractFactory(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.KeyRegistry__factory>
+getContractFactory(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.EmergencyAccess__factory>
 getContractFactory(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.RecordRegistry__factory>
 getContractFactory(name: 'ResearchPool', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ResearchPool__factory>
+getContractFactory(name: 'IConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsentManager__factory>
 getContractFactory(name: 'IConsortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsortium__factory>
 getContractFactory(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IEmergencyAccess__factory>
 getContractFactory(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IKeyRegistry__factory>
@@ -24,16 +25,19 @@ getContractFactory(name: 'IResearchPool', signerOrOptions?: ethers.Signer | Fact
 getContractFactory(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC1271Wallet__factory>
 getContractFactory(name: 'MockERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC20__factory>
 getContractFactory(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockFeeOnTransferERC20__factory>
+getContractFactory(name: 'MockFlashTopUp', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockFlashTopUp__factory>
 getContractFactory(name: 'MockForceSend', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockForceSend__factory>
+getContractFactory(name: 'MockNoEthReceiver', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockNoEthReceiver__factory>
 getContractFactory(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockReentrantReceiver__factory>
-getContractFactory(name: 'IConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsentManager__factory>
+getContractFactory(name: 'MockSybilFunder', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockSybilFunder__factory>
 
   getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
 getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
-getContractAt(name: 'EmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.EmergencyAccess>
 getContractAt(name: 'KeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.KeyRegistry>
+getContractAt(name: 'EmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.EmergencyAccess>
 getContractAt(name: 'RecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.RecordRegistry>
 getContractAt(name: 'ResearchPool', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ResearchPool>
+getContractAt(name: 'IConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsentManager>
 getContractAt(name: 'IConsortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsortium>
 getContractAt(name: 'IEmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IEmergencyAccess>
 getContractAt(name: 'IKeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IKeyRegistry>
@@ -42,16 +46,19 @@ getContractAt(name: 'IResearchPool', address: string | ethers.Addressable, signe
 getContractAt(name: 'MockERC1271Wallet', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC1271Wallet>
 getContractAt(name: 'MockERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC20>
 getContractAt(name: 'MockFeeOnTransferERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockFeeOnTransferERC20>
+getContractAt(name: 'MockFlashTopUp', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockFlashTopUp>
 getContractAt(name: 'MockForceSend', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockForceSend>
+getContractAt(name: 'MockNoEthReceiver', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockNoEthReceiver>
 getContractAt(name: 'MockReentrantReceiver', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockReentrantReceiver>
-getContractAt(name: 'IConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsentManager>
+getContractAt(name: 'MockSybilFunder', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockSybilFunder>
 
   deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
-deployContract(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
+deployContract(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
 deployContract(name: 'ResearchPool', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ResearchPool>
+deployContract(name: 'IConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 deployContract(name: 'IConsortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
@@ -60,16 +67,19 @@ deployContract(name: 'IResearchPool', signerOrOptions?: ethers.Signer | DeployCo
 deployContract(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
 deployContract(name: 'MockERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
 deployContract(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
+deployContract(name: 'MockFlashTopUp', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFlashTopUp>
 deployContract(name: 'MockForceSend', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
+deployContract(name: 'MockNoEthReceiver', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockNoEthReceiver>
 deployContract(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
-deployContract(name: 'IConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
+deployContract(name: 'MockSybilFunder', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockSybilFunder>
 
   deployContract(name: 'ConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
-deployContract(name: 'EmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'KeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
+deployContract(name: 'EmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.EmergencyAccess>
 deployContract(name: 'RecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
 deployContract(name: 'ResearchPool', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ResearchPool>
+deployContract(name: 'IConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 deployContract(name: 'IConsortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IEmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
@@ -78,9 +88,11 @@ deployContract(name: 'IResearchPool', args: any[], signerOrOptions?: ethers.Sign
 deployContract(name: 'MockERC1271Wallet', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
 deployContract(name: 'MockERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
 deployContract(name: 'MockFeeOnTransferERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
+deployContract(name: 'MockFlashTopUp', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFlashTopUp>
 deployContract(name: 'MockForceSend', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
+deployContract(name: 'MockNoEthReceiver', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockNoEthReceiver>
 deployContract(name: 'MockReentrantReceiver', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
-deployContract(name: 'IConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
+deployContract(name: 'MockSybilFunder', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockSybilFunder>
 
     // default types
     getContractFactory(

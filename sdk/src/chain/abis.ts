@@ -5468,6 +5468,22 @@ export const researchPoolAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint48",
+        "name": "deadline",
+        "type": "uint48"
+      }
+    ],
+    "name": "ResearchBeforeDeadline",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "expected",
         "type": "uint256"
       },
@@ -5647,6 +5663,43 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "uint48",
+        "name": "reviewDeadline",
+        "type": "uint48"
+      }
+    ],
+    "name": "ResearchReviewOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "researcher",
+        "type": "address"
+      }
+    ],
+    "name": "ResearchSelfFunding",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
       }
     ],
     "name": "ResearchStudyClosed",
@@ -5747,6 +5800,11 @@ export const researchPoolAbi = [
       }
     ],
     "name": "ResearchWrongStatus",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ResearchZeroRecipient",
     "type": "error"
   },
   {
@@ -5894,6 +5952,12 @@ export const researchPoolAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
@@ -5919,6 +5983,12 @@ export const researchPoolAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
@@ -5941,6 +6011,12 @@ export const researchPoolAbi = [
         "indexed": true,
         "internalType": "address",
         "name": "patient",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
         "type": "address"
       },
       {
@@ -5974,6 +6050,12 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       },
       {
         "indexed": false,
@@ -6150,6 +6232,19 @@ export const researchPoolAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "REVIEW_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -6186,6 +6281,11 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "claimReward",
@@ -6199,6 +6299,11 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "closeStudy",
@@ -6335,6 +6440,11 @@ export const researchPoolAbi = [
             "internalType": "uint8",
             "name": "rejectReason",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint48",
+            "name": "reviewDeadline",
+            "type": "uint48"
           }
         ],
         "internalType": "struct DataContribution",
@@ -6403,6 +6513,16 @@ export const researchPoolAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint32",
+            "name": "pending",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "released",
+            "type": "uint32"
+          },
+          {
             "internalType": "uint128",
             "name": "goal",
             "type": "uint128"
@@ -6456,6 +6576,11 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "refund",
@@ -6560,6 +6685,11 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "withdraw",
