@@ -24,6 +24,9 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
 
     /// @notice The longest a study may stay open for funding.
     uint48 public constant MAX_DURATION = 180 days;
+    /// @notice How long the researcher has to answer a data submission; unanswered after that, it
+    /// counts as accepted and the patient may claim its reward.
+    uint48 public constant REVIEW_PERIOD = 30 days;
     /// @notice Every `Category` bit at once; a study's categories must be a non-empty subset.
     uint8 public constant ALL_CATEGORIES = uint8((1 << (uint256(type(Category).max) + 1)) - 1);
 
@@ -35,9 +38,12 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
     /// slot 0 (contribute, refund, claim): token, deadline, status, categories, flags — 30 bytes;
     /// slot 1 (contribute, withdraw): goal and raised — 32 bytes, never zero after creation, so a
     /// contribution updates it for 5,000 gas instead of creating it;
-    /// slot 2 (researcher checks, accept): researcher and contribution counts — 28 bytes;
-    /// slot 3: reward and the protocol CID's codec — 17 bytes; slot 4: the protocol CID's digest
-    /// (the CID is a fixed-format CIDv1, so its 36 bytes are rebuilt from these two).
+    /// slot 2 (researcher checks, submit, accept, reject): researcher and the three slot counts —
+    /// 32 bytes; slot 3: reward, the protocol CID's codec and the released slots — 21 bytes; slot 4:
+    /// the protocol CID's digest (the CID is a fixed-format CIDv1, so its 36 bytes are rebuilt).
+    /// The reserve has `maxContributions` slots: `accepted` (paid or payable), `pending` (submitted,
+    /// not answered: still reserved) and `released` (given back at closing);
+    /// `accepted + pending + released <= maxContributions` always.
     /// `deadline` is non-zero for every study: it marks existence for the calls reading slot 0 only.
     /// `raised` is the total ever contributed; refunds do not lower it.
     struct Study {
@@ -52,17 +58,21 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
         address researcher;
         uint32 maxContributions;
         uint32 accepted;
+        uint32 pending;
         uint128 reward;
         uint8 protocolCodec;
+        uint32 released;
         bytes32 protocolDigest;
     }
 
-    /// @dev A patient's data contribution. The first slot (reward, status, reason: 18 bytes) is all
-    /// `claimReward` touches; the reward is copied there on acceptance.
+    /// @dev A patient's data contribution. The first slot (reward, status, reason, submission time:
+    /// 24 bytes) is all `claimReward` touches for an accepted one; the reward is copied there on
+    /// acceptance.
     struct Submission {
         uint128 reward;
         DataStatus status;
         uint8 rejectReason;
+        uint48 submittedAt;
         bytes32 recordId;
     }
 
@@ -129,8 +139,10 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
             researcher: msg.sender,
             maxContributions: params.maxContributions,
             accepted: 0,
+            pending: 0,
             reward: params.reward,
             protocolCodec: uint8(params.protocolCid[1]),
+            released: 0,
             protocolDigest: bytes32(params.protocolCid[4:36])
         });
         emit StudyCreated(
@@ -160,6 +172,8 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
         if (amount == 0 || msg.value != (token == address(0) ? amount : 0)) {
             revert ResearchInvalidAmount(amount, msg.value);
         }
+        // The researcher's own money would only top up the shortfall it is paid out of (all-or-nothing).
+        if (msg.sender == s.researcher) revert ResearchSelfFunding(studyId, msg.sender);
         uint256 raised = s.raised + amount;
         // `raised` is a uint128: refuse what would not fit rather than wrap.
         if (raised > type(uint128).max) revert ResearchInvalidAmount(amount, msg.value);
@@ -188,7 +202,8 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IResearchPool
-    function refund(uint256 studyId) external nonReentrant {
+    function refund(uint256 studyId, address to) external nonReentrant {
+        if (to == address(0)) revert ResearchZeroRecipient();
         Study storage s = _studies[studyId];
         address token = s.token;
         uint48 deadline = s.deadline;
@@ -200,34 +215,43 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
         uint256 amount = _contributions[studyId][msg.sender];
         if (amount == 0) revert ResearchNothingToRefund(studyId, msg.sender);
         _contributions[studyId][msg.sender] = 0;
-        emit Refunded(studyId, msg.sender, amount);
-        _pay(token, msg.sender, amount);
+        emit Refunded(studyId, msg.sender, to, amount);
+        _pay(token, to, amount);
     }
 
     /// @inheritdoc IResearchPool
-    function withdraw(uint256 studyId) external nonReentrant {
+    function withdraw(uint256 studyId, address to) external nonReentrant {
+        if (to == address(0)) revert ResearchZeroRecipient();
         Study storage s = _existing(studyId);
         _checkStudyResearcher(s, studyId);
-        if (s.status != StudyStatus.Funded) revert ResearchWrongStatus(studyId, _derive(s.status, s.deadline));
+        _checkFundedAndOver(s, studyId);
         if (s.withdrawn) revert ResearchAlreadyWithdrawn(studyId);
         s.withdrawn = true;
         // Cannot underflow: the study became Funded with raised >= goal >= reward * maxContributions.
         uint256 amount = s.raised - uint256(s.reward) * s.maxContributions;
-        emit FundsWithdrawn(studyId, msg.sender, amount);
-        _pay(s.token, msg.sender, amount);
+        emit FundsWithdrawn(studyId, msg.sender, to, amount);
+        _pay(s.token, to, amount);
     }
 
     /// @inheritdoc IResearchPool
-    function closeStudy(uint256 studyId) external nonReentrant {
+    function closeStudy(uint256 studyId, address to) external nonReentrant {
+        if (to == address(0)) revert ResearchZeroRecipient();
         Study storage s = _existing(studyId);
         _checkStudyResearcher(s, studyId);
-        if (s.status != StudyStatus.Funded) revert ResearchWrongStatus(studyId, _derive(s.status, s.deadline));
-        if (s.closed) revert ResearchStudyClosed(studyId);
+        _checkFundedAndOver(s, studyId);
+        // Pending submissions keep their slot: they are answered (or paid by default) later.
+        // Cannot underflow: accepted + pending + released <= maxContributions (see `Study`).
+        uint32 free = s.maxContributions - s.accepted - s.pending - s.released;
+        // Closing again releases only the slots that rejections freed since.
+        if (s.closed && free == 0) revert ResearchStudyClosed(studyId);
         s.closed = true;
-        // Cannot underflow: `accepted` never exceeds `maxContributions`.
-        uint256 released = uint256(s.reward) * (s.maxContributions - s.accepted);
-        emit StudyClosed(studyId, released);
-        _pay(s.token, msg.sender, released);
+        // Cannot overflow: released + free <= maxContributions.
+        unchecked {
+            s.released += free;
+        }
+        uint256 amount = uint256(s.reward) * free;
+        emit StudyClosed(studyId, to, amount);
+        _pay(s.token, to, amount);
     }
 
     // ------------------------------------------------------------ data contributions
@@ -242,8 +266,11 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
         if (sub.status != DataStatus.None && sub.status != DataStatus.Rejected) {
             revert ResearchWrongDataStatus(studyId, msg.sender);
         }
-        // A full study could never accept it: the patient would share data for nothing.
-        if (s.accepted >= s.maxContributions) revert ResearchStudyFull(studyId, s.maxContributions);
+        // Each submission holds a slot of the reserve until it is answered: a study whose slots are
+        // all accepted or pending could not pay another one.
+        uint32 maxContributions = s.maxContributions;
+        uint32 pending = s.pending;
+        if (s.accepted + pending >= maxContributions) revert ResearchStudyFull(studyId, maxContributions);
         _checkEligible(recordId, s.categories);
         address researcher = s.researcher;
         if (
@@ -251,8 +278,13 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
             !CONSENT.grantOf(msg.sender, researcher, Purposes.HRESCH).anonymized
         ) revert ResearchNoConsent(msg.sender, recordId);
 
+        // Cannot overflow: pending < maxContributions (checked above).
+        unchecked {
+            s.pending = pending + 1;
+        }
         sub.status = DataStatus.Submitted;
         sub.rejectReason = 0;
+        sub.submittedAt = uint48(block.timestamp);
         sub.recordId = recordId;
         emit DataSubmitted(studyId, msg.sender, recordId);
     }
@@ -261,16 +293,11 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
     function acceptContribution(uint256 studyId, address patient) external {
         Study storage s = _existing(studyId);
         _checkStudyResearcher(s, studyId);
-        if (s.closed) revert ResearchStudyClosed(studyId);
         Submission storage sub = _submissions[studyId][patient];
+        // Also after closing, and after the review period (the same outcome as the default): a
+        // pending submission holds its slot, so it is always within the maximum.
         if (sub.status != DataStatus.Submitted) revert ResearchWrongDataStatus(studyId, patient);
-        uint32 accepted = s.accepted;
-        uint32 maxContributions = s.maxContributions;
-        if (accepted >= maxContributions) revert ResearchStudyFull(studyId, maxContributions);
-        // Cannot overflow: accepted < maxContributions <= type(uint32).max.
-        unchecked {
-            s.accepted = accepted + 1;
-        }
+        _acceptPending(s);
         uint128 reward = s.reward;
         sub.reward = reward;
         sub.status = DataStatus.Accepted;
@@ -285,19 +312,38 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
         Submission storage sub = _submissions[studyId][patient];
         // Also after closing: a pending submission still gets its answer.
         if (sub.status != DataStatus.Submitted) revert ResearchWrongDataStatus(studyId, patient);
+        // Too late: unanswered for the review period, the submission counts as accepted.
+        uint48 reviewDeadline = sub.submittedAt + REVIEW_PERIOD;
+        if (block.timestamp > reviewDeadline) revert ResearchReviewOver(studyId, patient, reviewDeadline);
+        // Cannot underflow: a Submitted contribution is counted in `pending`. Its slot is free again
+        // (after closing, `closeStudy` releases it).
+        unchecked {
+            --s.pending;
+        }
         sub.status = DataStatus.Rejected;
         sub.rejectReason = reason;
         emit DataRejected(studyId, patient, sub.recordId, reason);
     }
 
     /// @inheritdoc IResearchPool
-    function claimReward(uint256 studyId) external nonReentrant {
+    function claimReward(uint256 studyId, address to) external nonReentrant {
+        if (to == address(0)) revert ResearchZeroRecipient();
         Submission storage sub = _submissions[studyId][msg.sender];
-        if (sub.status != DataStatus.Accepted) revert ResearchWrongDataStatus(studyId, msg.sender);
+        DataStatus status = sub.status;
         uint128 reward = sub.reward;
+        if (status == DataStatus.Submitted && block.timestamp > sub.submittedAt + REVIEW_PERIOD) {
+            // Unanswered for the review period: accepted by default, from the slot it holds.
+            Study storage s = _studies[studyId];
+            _acceptPending(s);
+            reward = s.reward;
+            sub.reward = reward;
+            emit DataAccepted(studyId, msg.sender, sub.recordId, reward);
+        } else if (status != DataStatus.Accepted) {
+            revert ResearchWrongDataStatus(studyId, msg.sender);
+        }
         sub.status = DataStatus.Paid;
-        emit RewardClaimed(studyId, msg.sender, reward);
-        _pay(_studies[studyId].token, msg.sender, reward);
+        emit RewardClaimed(studyId, msg.sender, to, reward);
+        _pay(_studies[studyId].token, to, reward);
     }
 
     // ------------------------------------------------------------ views
@@ -315,6 +361,8 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
             closed: s.closed,
             maxContributions: s.maxContributions,
             accepted: s.accepted,
+            pending: s.pending,
+            released: s.released,
             goal: s.goal,
             raised: s.raised,
             reward: s.reward,
@@ -336,7 +384,16 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
     /// @inheritdoc IResearchPool
     function dataContributionOf(uint256 studyId, address patient) external view returns (DataContribution memory) {
         Submission storage sub = _submissions[studyId][patient];
-        return DataContribution({recordId: sub.recordId, status: sub.status, rejectReason: sub.rejectReason});
+        DataStatus status = sub.status;
+        uint48 reviewDeadline = status == DataStatus.Submitted ? sub.submittedAt + REVIEW_PERIOD : 0;
+        if (status == DataStatus.Submitted && block.timestamp > reviewDeadline) status = DataStatus.Accepted;
+        return
+            DataContribution({
+                recordId: sub.recordId,
+                status: status,
+                rejectReason: sub.rejectReason,
+                reviewDeadline: reviewDeadline
+            });
     }
 
     /// @inheritdoc IResearchPool
@@ -365,6 +422,24 @@ contract ResearchPool is IResearchPool, ReentrancyGuardTransient {
     function _checkGovernance() private view {
         if (!IAccessControl(address(CONSORTIUM)).hasRole(bytes32(0), msg.sender)) {
             revert ResearchNotGovernance(msg.sender);
+        }
+    }
+
+    /// @dev Withdrawal and closing wait for the funding deadline: money that reached the goal stays
+    /// in until then, so a top-up borrowed for one transaction (a flash loan) cannot be paid back
+    /// out of the study.
+    function _checkFundedAndOver(Study storage s, uint256 studyId) private view {
+        uint48 deadline = s.deadline;
+        if (s.status != StudyStatus.Funded) revert ResearchWrongStatus(studyId, _derive(s.status, deadline));
+        if (block.timestamp <= deadline) revert ResearchBeforeDeadline(studyId, deadline);
+    }
+
+    /// @dev Moves one slot from `pending` to `accepted`. Cannot overflow or underflow: the caller
+    /// holds a Submitted contribution, counted in `pending`, and accepted + pending <= maxContributions.
+    function _acceptPending(Study storage s) private {
+        unchecked {
+            ++s.accepted;
+            --s.pending;
         }
     }
 

@@ -189,7 +189,8 @@ await measure("Emergency.postKeys.perEnvelope.xwing", () => emergency.write.post
 
 // ResearchPool: an ETH study (goal 1 ETH, reward 0.1 ETH, 3 contributions). The first contribution
 // is a donor's first to the study (its amount slot is created); repeat adds to it. The refund is a
-// donor's pull from a study that failed; the claim pays an accepted patient in ETH.
+// donor's pull from a study that failed; the claim pays an accepted patient in ETH. Every payment
+// goes to the caller's own address (the recipient parameter's common case).
 const pool = c.researchPool;
 const asResearcher = { account: c.researcher.account };
 const [donor, otherDonor] = others.slice(5, 7);
@@ -210,7 +211,6 @@ const contributeAs = (who: typeof donor, id: bigint, amount: bigint) =>
 await measure("ResearchPool.contribute.first", () => contributeAs(donor, studyId, 300n * FINNEY));
 await measure("ResearchPool.contribute.repeat", () => contributeAs(donor, studyId, 300n * FINNEY));
 await measure("ResearchPool.contribute.reachesGoal", () => contributeAs(otherDonor, studyId, 400n * FINNEY));
-await measure("ResearchPool.withdraw", () => pool.write.withdraw([studyId], asResearcher));
 const researchPolicy = terms(Number((await publicClient.getBlock()).timestamp), {
   grantee: c.researcher.account.address,
   purposeNames: ["HRESCH"],
@@ -222,13 +222,16 @@ await measure("ResearchPool.submitData", () =>
   pool.write.submitData([studyId, idOf(c.hospital.account.address, newRecord(patient, "first"))], asPatient),
 );
 await measure("ResearchPool.acceptContribution", () => pool.write.acceptContribution([studyId, patient], asResearcher));
-await measure("ResearchPool.claimReward", () => pool.write.claimReward([studyId], asPatient));
-await measure("ResearchPool.closeStudy", () => pool.write.closeStudy([studyId], asResearcher));
+await measure("ResearchPool.claimReward", () => pool.write.claimReward([studyId, patient], asPatient));
+// Withdrawal and closing wait for the funding deadline.
+await connection.networkHelpers.time.increase(30 * 86_400 + 1);
+await measure("ResearchPool.withdraw", () => pool.write.withdraw([studyId, c.researcher.account.address], asResearcher));
+await measure("ResearchPool.closeStudy", () => pool.write.closeStudy([studyId, c.researcher.account.address], asResearcher));
 await pool.write.createStudy([await studyParams(86_400)], asResearcher);
 const failingId = await pool.read.studyCount();
 await contributeAs(donor, failingId, 100n * FINNEY);
 await connection.networkHelpers.time.increase(86_400 + 1);
-await measure("ResearchPool.refund", () => pool.write.refund([failingId], { account: donor.account }));
+await measure("ResearchPool.refund", () => pool.write.refund([failingId, donor.account.address], { account: donor.account }));
 
 const sorted = Object.fromEntries(Object.entries(snapshot).sort(([a], [b]) => a.localeCompare(b)));
 await writeFile(SNAPSHOT, `${JSON.stringify(sorted, null, 2)}\n`);

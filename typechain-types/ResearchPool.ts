@@ -9,18 +9,18 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
     export type StudyParamsStructOutput = [token: string, goal: bigint, deadline: bigint, reward: bigint, maxContributions: bigint, categories: bigint, protocolCid: string] & {token: string, goal: bigint, deadline: bigint, reward: bigint, maxContributions: bigint, categories: bigint, protocolCid: string }
   
 
-    export type DataContributionStruct = {recordId: BytesLike, status: BigNumberish, rejectReason: BigNumberish}
+    export type DataContributionStruct = {recordId: BytesLike, status: BigNumberish, rejectReason: BigNumberish, reviewDeadline: BigNumberish}
 
-    export type DataContributionStructOutput = [recordId: string, status: bigint, rejectReason: bigint] & {recordId: string, status: bigint, rejectReason: bigint }
+    export type DataContributionStructOutput = [recordId: string, status: bigint, rejectReason: bigint, reviewDeadline: bigint] & {recordId: string, status: bigint, rejectReason: bigint, reviewDeadline: bigint }
   
 
-    export type StudyInfoStruct = {researcher: AddressLike, token: AddressLike, deadline: BigNumberish, status: BigNumberish, categories: BigNumberish, withdrawn: boolean, closed: boolean, maxContributions: BigNumberish, accepted: BigNumberish, goal: BigNumberish, raised: BigNumberish, reward: BigNumberish, protocolCid: BytesLike}
+    export type StudyInfoStruct = {researcher: AddressLike, token: AddressLike, deadline: BigNumberish, status: BigNumberish, categories: BigNumberish, withdrawn: boolean, closed: boolean, maxContributions: BigNumberish, accepted: BigNumberish, pending: BigNumberish, released: BigNumberish, goal: BigNumberish, raised: BigNumberish, reward: BigNumberish, protocolCid: BytesLike}
 
-    export type StudyInfoStructOutput = [researcher: string, token: string, deadline: bigint, status: bigint, categories: bigint, withdrawn: boolean, closed: boolean, maxContributions: bigint, accepted: bigint, goal: bigint, raised: bigint, reward: bigint, protocolCid: string] & {researcher: string, token: string, deadline: bigint, status: bigint, categories: bigint, withdrawn: boolean, closed: boolean, maxContributions: bigint, accepted: bigint, goal: bigint, raised: bigint, reward: bigint, protocolCid: string }
+    export type StudyInfoStructOutput = [researcher: string, token: string, deadline: bigint, status: bigint, categories: bigint, withdrawn: boolean, closed: boolean, maxContributions: bigint, accepted: bigint, pending: bigint, released: bigint, goal: bigint, raised: bigint, reward: bigint, protocolCid: string] & {researcher: string, token: string, deadline: bigint, status: bigint, categories: bigint, withdrawn: boolean, closed: boolean, maxContributions: bigint, accepted: bigint, pending: bigint, released: bigint, goal: bigint, raised: bigint, reward: bigint, protocolCid: string }
   
 
   export interface ResearchPoolInterface extends Interface {
-    getFunction(nameOrSignature: "ALL_CATEGORIES" | "CONSENT" | "CONSORTIUM" | "MAX_DURATION" | "RECORDS" | "acceptContribution" | "cancelStudy" | "claimReward" | "closeStudy" | "contribute" | "contributionOf" | "createStudy" | "dataContributionOf" | "getStudy" | "isTokenAllowed" | "refund" | "rejectContribution" | "setTokenAllowed" | "statusOf" | "studyCount" | "submitData" | "withdraw"): FunctionFragment;
+    getFunction(nameOrSignature: "ALL_CATEGORIES" | "CONSENT" | "CONSORTIUM" | "MAX_DURATION" | "RECORDS" | "REVIEW_PERIOD" | "acceptContribution" | "cancelStudy" | "claimReward" | "closeStudy" | "contribute" | "contributionOf" | "createStudy" | "dataContributionOf" | "getStudy" | "isTokenAllowed" | "refund" | "rejectContribution" | "setTokenAllowed" | "statusOf" | "studyCount" | "submitData" | "withdraw"): FunctionFragment;
 
     getEvent(nameOrSignatureOrTopic: "Contributed" | "DataAccepted" | "DataRejected" | "DataSubmitted" | "FundsWithdrawn" | "Refunded" | "RewardClaimed" | "StudyCancelled" | "StudyClosed" | "StudyCreated" | "StudyFunded" | "TokenAllowed"): EventFragment;
 
@@ -29,29 +29,31 @@ encodeFunctionData(functionFragment: 'CONSENT', values?: undefined): string;
 encodeFunctionData(functionFragment: 'CONSORTIUM', values?: undefined): string;
 encodeFunctionData(functionFragment: 'MAX_DURATION', values?: undefined): string;
 encodeFunctionData(functionFragment: 'RECORDS', values?: undefined): string;
+encodeFunctionData(functionFragment: 'REVIEW_PERIOD', values?: undefined): string;
 encodeFunctionData(functionFragment: 'acceptContribution', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'cancelStudy', values: [BigNumberish]): string;
-encodeFunctionData(functionFragment: 'claimReward', values: [BigNumberish]): string;
-encodeFunctionData(functionFragment: 'closeStudy', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'claimReward', values: [BigNumberish, AddressLike]): string;
+encodeFunctionData(functionFragment: 'closeStudy', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'contribute', values: [BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'contributionOf', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'createStudy', values: [StudyParamsStruct]): string;
 encodeFunctionData(functionFragment: 'dataContributionOf', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'getStudy', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'isTokenAllowed', values: [AddressLike]): string;
-encodeFunctionData(functionFragment: 'refund', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'refund', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'rejectContribution', values: [BigNumberish, AddressLike, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'setTokenAllowed', values: [AddressLike, boolean]): string;
 encodeFunctionData(functionFragment: 'statusOf', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'studyCount', values?: undefined): string;
 encodeFunctionData(functionFragment: 'submitData', values: [BigNumberish, BytesLike]): string;
-encodeFunctionData(functionFragment: 'withdraw', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'withdraw', values: [BigNumberish, AddressLike]): string;
 
     decodeFunctionResult(functionFragment: 'ALL_CATEGORIES', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'CONSENT', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'CONSORTIUM', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'MAX_DURATION', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'RECORDS', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'REVIEW_PERIOD', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'acceptContribution', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'cancelStudy', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'claimReward', data: BytesLike): Result;
@@ -121,9 +123,9 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
   
 
     export namespace FundsWithdrawnEvent {
-      export type InputTuple = [studyId: BigNumberish, researcher: AddressLike, amount: BigNumberish];
-      export type OutputTuple = [studyId: bigint, researcher: string, amount: bigint];
-      export interface OutputObject {studyId: bigint, researcher: string, amount: bigint };
+      export type InputTuple = [studyId: BigNumberish, researcher: AddressLike, to: AddressLike, amount: BigNumberish];
+      export type OutputTuple = [studyId: bigint, researcher: string, to: string, amount: bigint];
+      export interface OutputObject {studyId: bigint, researcher: string, to: string, amount: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -133,9 +135,9 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
   
 
     export namespace RefundedEvent {
-      export type InputTuple = [studyId: BigNumberish, contributor: AddressLike, amount: BigNumberish];
-      export type OutputTuple = [studyId: bigint, contributor: string, amount: bigint];
-      export interface OutputObject {studyId: bigint, contributor: string, amount: bigint };
+      export type InputTuple = [studyId: BigNumberish, contributor: AddressLike, to: AddressLike, amount: BigNumberish];
+      export type OutputTuple = [studyId: bigint, contributor: string, to: string, amount: bigint];
+      export interface OutputObject {studyId: bigint, contributor: string, to: string, amount: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -145,9 +147,9 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
   
 
     export namespace RewardClaimedEvent {
-      export type InputTuple = [studyId: BigNumberish, patient: AddressLike, amount: BigNumberish];
-      export type OutputTuple = [studyId: bigint, patient: string, amount: bigint];
-      export interface OutputObject {studyId: bigint, patient: string, amount: bigint };
+      export type InputTuple = [studyId: BigNumberish, patient: AddressLike, to: AddressLike, amount: BigNumberish];
+      export type OutputTuple = [studyId: bigint, patient: string, to: string, amount: bigint];
+      export interface OutputObject {studyId: bigint, patient: string, to: string, amount: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -169,9 +171,9 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
   
 
     export namespace StudyClosedEvent {
-      export type InputTuple = [studyId: BigNumberish, reserveReleased: BigNumberish];
-      export type OutputTuple = [studyId: bigint, reserveReleased: bigint];
-      export interface OutputObject {studyId: bigint, reserveReleased: bigint };
+      export type InputTuple = [studyId: BigNumberish, to: AddressLike, reserveReleased: BigNumberish];
+      export type OutputTuple = [studyId: bigint, to: string, reserveReleased: bigint];
+      export interface OutputObject {studyId: bigint, to: string, reserveReleased: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -290,6 +292,14 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
     
 
     
+    REVIEW_PERIOD: TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >
+    
+
+    
     acceptContribution: TypedContractMethod<
       [studyId: BigNumberish, patient: AddressLike, ],
       [void],
@@ -307,7 +317,7 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
 
     
     claimReward: TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -315,7 +325,7 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
 
     
     closeStudy: TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -371,7 +381,7 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
 
     
     refund: TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -419,7 +429,7 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
 
     
     withdraw: TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -453,6 +463,11 @@ getFunction(nameOrSignature: 'RECORDS'): TypedContractMethod<
       [string],
       'view'
     >;
+getFunction(nameOrSignature: 'REVIEW_PERIOD'): TypedContractMethod<
+      [],
+      [bigint],
+      'view'
+    >;
 getFunction(nameOrSignature: 'acceptContribution'): TypedContractMethod<
       [studyId: BigNumberish, patient: AddressLike, ],
       [void],
@@ -464,12 +479,12 @@ getFunction(nameOrSignature: 'cancelStudy'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'claimReward'): TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'closeStudy'): TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -504,7 +519,7 @@ getFunction(nameOrSignature: 'isTokenAllowed'): TypedContractMethod<
       'view'
     >;
 getFunction(nameOrSignature: 'refund'): TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -534,7 +549,7 @@ getFunction(nameOrSignature: 'submitData'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'withdraw'): TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -570,15 +585,15 @@ getEvent(key: 'TokenAllowed'): TypedContractEvent<TokenAllowedEvent.InputTuple, 
       DataSubmitted: TypedContractEvent<DataSubmittedEvent.InputTuple, DataSubmittedEvent.OutputTuple, DataSubmittedEvent.OutputObject>;
     
 
-      'FundsWithdrawn(uint256,address,uint256)': TypedContractEvent<FundsWithdrawnEvent.InputTuple, FundsWithdrawnEvent.OutputTuple, FundsWithdrawnEvent.OutputObject>;
+      'FundsWithdrawn(uint256,address,address,uint256)': TypedContractEvent<FundsWithdrawnEvent.InputTuple, FundsWithdrawnEvent.OutputTuple, FundsWithdrawnEvent.OutputObject>;
       FundsWithdrawn: TypedContractEvent<FundsWithdrawnEvent.InputTuple, FundsWithdrawnEvent.OutputTuple, FundsWithdrawnEvent.OutputObject>;
     
 
-      'Refunded(uint256,address,uint256)': TypedContractEvent<RefundedEvent.InputTuple, RefundedEvent.OutputTuple, RefundedEvent.OutputObject>;
+      'Refunded(uint256,address,address,uint256)': TypedContractEvent<RefundedEvent.InputTuple, RefundedEvent.OutputTuple, RefundedEvent.OutputObject>;
       Refunded: TypedContractEvent<RefundedEvent.InputTuple, RefundedEvent.OutputTuple, RefundedEvent.OutputObject>;
     
 
-      'RewardClaimed(uint256,address,uint256)': TypedContractEvent<RewardClaimedEvent.InputTuple, RewardClaimedEvent.OutputTuple, RewardClaimedEvent.OutputObject>;
+      'RewardClaimed(uint256,address,address,uint256)': TypedContractEvent<RewardClaimedEvent.InputTuple, RewardClaimedEvent.OutputTuple, RewardClaimedEvent.OutputObject>;
       RewardClaimed: TypedContractEvent<RewardClaimedEvent.InputTuple, RewardClaimedEvent.OutputTuple, RewardClaimedEvent.OutputObject>;
     
 
@@ -586,7 +601,7 @@ getEvent(key: 'TokenAllowed'): TypedContractEvent<TokenAllowedEvent.InputTuple, 
       StudyCancelled: TypedContractEvent<StudyCancelledEvent.InputTuple, StudyCancelledEvent.OutputTuple, StudyCancelledEvent.OutputObject>;
     
 
-      'StudyClosed(uint256,uint256)': TypedContractEvent<StudyClosedEvent.InputTuple, StudyClosedEvent.OutputTuple, StudyClosedEvent.OutputObject>;
+      'StudyClosed(uint256,address,uint256)': TypedContractEvent<StudyClosedEvent.InputTuple, StudyClosedEvent.OutputTuple, StudyClosedEvent.OutputObject>;
       StudyClosed: TypedContractEvent<StudyClosedEvent.InputTuple, StudyClosedEvent.OutputTuple, StudyClosedEvent.OutputObject>;
     
 

@@ -25,8 +25,11 @@ getContractFactory(name: 'IResearchPool', signerOrOptions?: ethers.Signer | Fact
 getContractFactory(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC1271Wallet__factory>
 getContractFactory(name: 'MockERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockERC20__factory>
 getContractFactory(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockFeeOnTransferERC20__factory>
+getContractFactory(name: 'MockFlashTopUp', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockFlashTopUp__factory>
 getContractFactory(name: 'MockForceSend', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockForceSend__factory>
+getContractFactory(name: 'MockNoEthReceiver', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockNoEthReceiver__factory>
 getContractFactory(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockReentrantReceiver__factory>
+getContractFactory(name: 'MockSybilFunder', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockSybilFunder__factory>
 
   getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
 getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
@@ -43,8 +46,11 @@ getContractAt(name: 'IResearchPool', address: string | ethers.Addressable, signe
 getContractAt(name: 'MockERC1271Wallet', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC1271Wallet>
 getContractAt(name: 'MockERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockERC20>
 getContractAt(name: 'MockFeeOnTransferERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockFeeOnTransferERC20>
+getContractAt(name: 'MockFlashTopUp', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockFlashTopUp>
 getContractAt(name: 'MockForceSend', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockForceSend>
+getContractAt(name: 'MockNoEthReceiver', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockNoEthReceiver>
 getContractAt(name: 'MockReentrantReceiver', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockReentrantReceiver>
+getContractAt(name: 'MockSybilFunder', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockSybilFunder>
 
   deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
@@ -61,8 +67,11 @@ deployContract(name: 'IResearchPool', signerOrOptions?: ethers.Signer | DeployCo
 deployContract(name: 'MockERC1271Wallet', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
 deployContract(name: 'MockERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
 deployContract(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
+deployContract(name: 'MockFlashTopUp', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFlashTopUp>
 deployContract(name: 'MockForceSend', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
+deployContract(name: 'MockNoEthReceiver', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockNoEthReceiver>
 deployContract(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
+deployContract(name: 'MockSybilFunder', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockSybilFunder>
 
   deployContract(name: 'ConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
@@ -79,8 +88,11 @@ deployContract(name: 'IResearchPool', args: any[], signerOrOptions?: ethers.Sign
 deployContract(name: 'MockERC1271Wallet', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC1271Wallet>
 deployContract(name: 'MockERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockERC20>
 deployContract(name: 'MockFeeOnTransferERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
+deployContract(name: 'MockFlashTopUp', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFlashTopUp>
 deployContract(name: 'MockForceSend', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
+deployContract(name: 'MockNoEthReceiver', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockNoEthReceiver>
 deployContract(name: 'MockReentrantReceiver', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
+deployContract(name: 'MockSybilFunder', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockSybilFunder>
 
     // default types
     getContractFactory(

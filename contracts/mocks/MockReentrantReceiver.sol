@@ -55,9 +55,9 @@ contract MockReentrantReceiver {
         Attack a = attack;
         if (a == Attack.None) return;
         bytes memory data;
-        if (a == Attack.Refund) data = abi.encodeCall(IResearchPool.refund, (studyId));
-        else if (a == Attack.Withdraw) data = abi.encodeCall(IResearchPool.withdraw, (studyId));
-        else data = abi.encodeCall(IResearchPool.claimReward, (studyId));
+        if (a == Attack.Refund) data = abi.encodeCall(IResearchPool.refund, (studyId, address(this)));
+        else if (a == Attack.Withdraw) data = abi.encodeCall(IResearchPool.withdraw, (studyId, address(this)));
+        else data = abi.encodeCall(IResearchPool.claimReward, (studyId, address(this)));
         // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory err) = address(POOL).call(data);
         if (ok) return;

@@ -13,7 +13,7 @@ enum StudyStatus {
 /// @notice Lifecycle of a patient's data contribution to a study (one per patient and study).
 enum DataStatus {
     None,
-    Submitted, // waits for the researcher's decision
+    Submitted, // waits for the researcher's decision (at most `REVIEW_PERIOD`, then accepted by default)
     Accepted, // the reward accrued; the patient may claim it
     Rejected, // the researcher refused it with a reason; the patient may submit another record
     Paid // the reward was claimed
@@ -57,15 +57,20 @@ struct StudyInfo {
     bool closed;
     uint32 maxContributions;
     uint32 accepted;
+    uint32 pending;
+    uint32 released;
     uint128 goal;
     uint128 raised;
     uint128 reward;
     bytes protocolCid;
 }
 
-/// @notice A patient's data contribution as views return it.
+/// @notice A patient's data contribution as views return it. `status` is the derived one: a
+/// submission unanswered after `reviewDeadline` reads as `Accepted` (its reward is claimable).
+/// `reviewDeadline` is zero unless the contribution is waiting for (or past) its review.
 struct DataContribution {
     bytes32 recordId;
     DataStatus status;
     uint8 rejectReason;
+    uint48 reviewDeadline;
 }

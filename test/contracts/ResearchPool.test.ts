@@ -5,6 +5,7 @@ import {
   encodeFunctionData,
   getAddress,
   keccak256,
+  parseEventLogs,
   toFunctionSelector,
   toHex,
   zeroAddress,
@@ -41,6 +42,7 @@ const GOAL = 1000n * FINNEY;
 const REWARD = 100n * FINNEY;
 const MAX = 3;
 const RESERVE = REWARD * BigInt(MAX);
+const REVIEW_PERIOD = 30 * DAY;
 
 /**
  * The cast of deployCaduceus plus three donors, a second verified researcher, an allowed ERC-20 and
@@ -149,6 +151,11 @@ async function consent(c: Fixture, patient: Wallet = c.patient, options: { anony
   );
 }
 
+/** Withdrawal and closing wait for the funding deadline: moves time one second past it. */
+async function pastDeadline(p: Params) {
+  await time.increaseTo(p.deadline + 1);
+}
+
 /** A funded study to which the patient (consenting) submitted its lab record. */
 async function submittedStudy(c: Fixture, overrides: Partial<Params> = {}) {
   const study = await fundedStudy(c, overrides);
@@ -235,6 +242,8 @@ describe("ResearchPool", () => {
         closed: false,
         maxContributions: MAX,
         accepted: 0,
+        pending: 0,
+        released: 0,
         goal: GOAL,
         raised: 0n,
         reward: REWARD,
@@ -562,11 +571,11 @@ describe("ResearchPool", () => {
       assert.equal(await c.pool.read.statusOf([id]), studyStatus("Failed"));
       for (const [who, amount] of donors) {
         const address = getAddress(who.account.address);
-        await viem.assertions.emitWithArgs(c.pool.write.refund([id], { account: who.account }), c.pool, "Refunded", [id, address, amount]);
+        await viem.assertions.emitWithArgs(c.pool.write.refund([id, who.account.address], { account: who.account }), c.pool, "Refunded", [id, address, address, amount]);
         spent.set(address, spent.get(address)! + (await lastGasCosts(c, address, 1)));
         assert.equal(await c.pool.read.contributionOf([id, address]), 0n);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          c.pool.write.refund([id], { account: who.account }),
+          c.pool.write.refund([id, who.account.address], { account: who.account }),
           c.pool,
           "ResearchNothingToRefund",
           [id, address],
@@ -588,7 +597,7 @@ describe("ResearchPool", () => {
       await contribute(c, id, 250n * FINNEY);
       await c.pool.write.cancelStudy([id], { account: c.researcher.account });
       const before = await balance(c, c.donor.account.address);
-      const r = await receiptOf(c, c.pool.write.refund([id], { account: c.donor.account }));
+      const r = await receiptOf(c, c.pool.write.refund([id, c.donor.account.address], { account: c.donor.account }));
       assert.equal(await balance(c, c.donor.account.address), before + 250n * FINNEY - gasCost(r));
     });
 
@@ -599,7 +608,7 @@ describe("ResearchPool", () => {
       assert.equal(await c.pool.read.statusOf([id]), studyStatus("Failed"));
       for (const who of [c.donor, c.researcher]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
-          c.pool.write.refund([id], { account: who.account }),
+          c.pool.write.refund([id, who.account.address], { account: who.account }),
           c.pool,
           "ResearchNothingToRefund",
           [id, getAddress(who.account.address)],
@@ -613,21 +622,21 @@ describe("ResearchPool", () => {
       const { id, p } = await openStudy(c);
       await contribute(c, id, 1n);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.refund([id], { account: c.donor.account }),
+        c.pool.write.refund([id, c.donor.account.address], { account: c.donor.account }),
         c.pool,
         "ResearchWrongStatus",
         [id, studyStatus("Funding")],
       );
       await time.setNextBlockTimestamp(p.deadline);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.refund([id], { account: c.donor.account }),
+        c.pool.write.refund([id, c.donor.account.address], { account: c.donor.account }),
         c.pool,
         "ResearchWrongStatus",
         [id, studyStatus("Funding")],
       );
       const funded = await fundedStudy(c);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.refund([funded.id], { account: c.donor.account }),
+        c.pool.write.refund([funded.id, c.donor.account.address], { account: c.donor.account }),
         c.pool,
         "ResearchWrongStatus",
         [funded.id, studyStatus("Funded")],
@@ -636,7 +645,7 @@ describe("ResearchPool", () => {
       // Funded is final: the deadline passing changes nothing.
       assert.equal(await c.pool.read.statusOf([funded.id]), studyStatus("Funded"));
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.refund([42n], { account: c.donor.account }),
+        c.pool.write.refund([42n, c.donor.account.address], { account: c.donor.account }),
         c.pool,
         "ResearchUnknownStudy",
         [42n],
@@ -647,19 +656,20 @@ describe("ResearchPool", () => {
   describe("withdraw", () => {
     it("pays the researcher raised minus the reserve once, to the wei with gas", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
-      const { id } = await openStudy(c);
+      const { id, p } = await openStudy(c);
       await contribute(c, id, 600n * FINNEY);
       await contribute(c, id, 600n * FINNEY, c.otherDonor); // overshoot: raised 1.2 ETH
+      await pastDeadline(p);
       const expected = 1200n * FINNEY - RESERVE;
       const before = await balance(c, c.researcherAddress);
-      const write = c.pool.write.withdraw([id], { account: c.researcher.account });
-      await viem.assertions.emitWithArgs(write, c.pool, "FundsWithdrawn", [id, c.researcherAddress, expected]);
+      const write = c.pool.write.withdraw([id, c.researcher.account.address], { account: c.researcher.account });
+      await viem.assertions.emitWithArgs(write, c.pool, "FundsWithdrawn", [id, c.researcherAddress, c.researcherAddress, expected]);
       const cost = await lastGasCosts(c, c.researcherAddress, 1);
       assert.equal(await balance(c, c.researcherAddress), before + expected - cost);
       assert.equal((await c.pool.read.getStudy([id])).withdrawn, true);
       assert.equal(await balance(c, c.pool.address), RESERVE);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.withdraw([id], { account: c.researcher.account }),
+        c.pool.write.withdraw([id, c.researcher.account.address], { account: c.researcher.account }),
         c.pool,
         "ResearchAlreadyWithdrawn",
         [id],
@@ -668,9 +678,11 @@ describe("ResearchPool", () => {
 
     it("withdraws nothing but still marks it when the goal equals the reserve", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
-      const { id } = await fundedStudy(c, { goal: RESERVE });
-      await viem.assertions.emitWithArgs(c.pool.write.withdraw([id], { account: c.researcher.account }), c.pool, "FundsWithdrawn", [
+      const { id, p } = await fundedStudy(c, { goal: RESERVE });
+      await pastDeadline(p);
+      await viem.assertions.emitWithArgs(c.pool.write.withdraw([id, c.researcher.account.address], { account: c.researcher.account }), c.pool, "FundsWithdrawn", [
         id,
+        c.researcherAddress,
         c.researcherAddress,
         0n,
       ]);
@@ -681,7 +693,7 @@ describe("ResearchPool", () => {
       const c = await networkHelpers.loadFixture(researchFixture);
       const { id } = await openStudy(c);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.withdraw([id], { account: c.researcher.account }),
+        c.pool.write.withdraw([id, c.researcher.account.address], { account: c.researcher.account }),
         c.pool,
         "ResearchWrongStatus",
         [id, studyStatus("Funding")],
@@ -689,7 +701,7 @@ describe("ResearchPool", () => {
       await contribute(c, id, GOAL);
       for (const who of [c.otherResearcher, c.donor, c.governance]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
-          c.pool.write.withdraw([id], { account: who.account }),
+          c.pool.write.withdraw([id, who.account.address], { account: who.account }),
           c.pool,
           "ResearchNotStudyResearcher",
           [getAddress(who.account.address), id],
@@ -698,7 +710,7 @@ describe("ResearchPool", () => {
       const failed = await openStudy(c);
       await time.increaseTo(failed.p.deadline + 1);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.withdraw([failed.id], { account: c.researcher.account }),
+        c.pool.write.withdraw([failed.id, c.researcher.account.address], { account: c.researcher.account }),
         c.pool,
         "ResearchWrongStatus",
         [failed.id, studyStatus("Failed")],
@@ -715,6 +727,7 @@ describe("ResearchPool", () => {
         recordId: ZERO_BYTES32,
         status: dataStatus("None"),
         rejectReason: 0,
+        reviewDeadline: 0,
       });
       await viem.assertions.emitWithArgs(
         c.pool.write.submitData([id, c.imaging.id], { account: c.patient.account }),
@@ -726,7 +739,10 @@ describe("ResearchPool", () => {
         recordId: c.imaging.id,
         status: dataStatus("Submitted"),
         rejectReason: 0,
+        reviewDeadline: (await time.latest()) + REVIEW_PERIOD,
       });
+      // The submission holds a slot of the reserve until it is answered.
+      assert.equal((await c.pool.read.getStudy([id])).pending, 1);
     });
 
     it("reverts unless the study is funded and open", async () => {
@@ -746,7 +762,8 @@ describe("ResearchPool", () => {
         [7n],
       );
       await contribute(c, id, GOAL);
-      await c.pool.write.closeStudy([id], { account: c.researcher.account });
+      await time.increaseTo((await c.pool.read.getStudy([id])).deadline + 1);
+      await c.pool.write.closeStudy([id, c.researcher.account.address], { account: c.researcher.account });
       await viem.assertions.revertWithCustomErrorWithArgs(
         c.pool.write.submitData([id, c.lab.id], { account: c.patient.account }),
         c.pool,
@@ -810,10 +827,11 @@ describe("ResearchPool", () => {
         recordId: c.imaging.id,
         status: dataStatus("Submitted"),
         rejectReason: 0,
+        reviewDeadline: (await time.latest()) + REVIEW_PERIOD,
       });
       await c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account });
       await viem.assertions.revertWithCustomErrorWithArgs(again(), c.pool, "ResearchWrongDataStatus", [id, c.patientAddress]);
-      await c.pool.write.claimReward([id], { account: c.patient.account });
+      await c.pool.write.claimReward([id, c.patient.account.address], { account: c.patient.account });
       await viem.assertions.revertWithCustomErrorWithArgs(again(), c.pool, "ResearchWrongDataStatus", [id, c.patientAddress]);
       // The study's one contribution is taken: another patient cannot submit.
       await consent(c, c.otherPatient);
@@ -836,11 +854,13 @@ describe("ResearchPool", () => {
         "DataAccepted",
         [id, c.patientAddress, c.lab.id, REWARD],
       );
-      assert.equal((await c.pool.read.getStudy([id])).accepted, 1);
+      const study = await c.pool.read.getStudy([id]);
+      assert.deepEqual([study.accepted, study.pending], [1, 0]);
       assert.deepEqual(await c.pool.read.dataContributionOf([id, c.patientAddress]), {
         recordId: c.lab.id,
         status: dataStatus("Accepted"),
         rejectReason: 0,
+        reviewDeadline: 0,
       });
       await viem.assertions.revertWithCustomErrorWithArgs(
         c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account }),
@@ -850,9 +870,9 @@ describe("ResearchPool", () => {
       );
     });
 
-    it("reverts for anyone but the study's researcher, without a submission, and after closing", async () => {
+    it("reverts for anyone but the study's researcher and without a submission; after closing a pending one is still accepted", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
-      const { id } = await submittedStudy(c);
+      const { id, p } = await submittedStudy(c);
       for (const who of [c.otherResearcher, c.patient, c.stranger]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
           c.pool.write.acceptContribution([id, c.patientAddress], { account: who.account }),
@@ -867,30 +887,28 @@ describe("ResearchPool", () => {
         "ResearchWrongDataStatus",
         [id, c.otherPatientAddress],
       );
-      await c.pool.write.closeStudy([id], { account: c.researcher.account });
-      await viem.assertions.revertWithCustomErrorWithArgs(
+      await pastDeadline(p);
+      await c.pool.write.closeStudy([id, c.researcher.account.address], { account: c.researcher.account });
+      await viem.assertions.emitWithArgs(
         c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account }),
         c.pool,
-        "ResearchStudyClosed",
-        [id],
+        "DataAccepted",
+        [id, c.patientAddress, c.lab.id, REWARD],
       );
     });
 
-    it("refuses an acceptance beyond the maximum (ResearchStudyFull), and the maximum itself is fine", async () => {
+    it("a pending submission holds its slot: a second patient cannot submit to a full study until the first is rejected", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
       const { id } = await submittedStudy(c, { maxContributions: 1, goal: REWARD });
       await consent(c, c.otherPatient);
-      await c.pool.write.submitData([id, c.otherLab.id], { account: c.otherPatient.account });
-      await c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account });
-      assert.equal((await c.pool.read.getStudy([id])).accepted, 1);
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.acceptContribution([id, c.otherPatientAddress], { account: c.researcher.account }),
-        c.pool,
-        "ResearchStudyFull",
-        [id, 1],
-      );
-      // The waiting submission can still be answered.
-      await c.pool.write.rejectContribution([id, c.otherPatientAddress, Reject.OTHER], { account: c.researcher.account });
+      const other = () => c.pool.write.submitData([id, c.otherLab.id], { account: c.otherPatient.account });
+      await viem.assertions.revertWithCustomErrorWithArgs(other(), c.pool, "ResearchStudyFull", [id, 1]);
+      await c.pool.write.rejectContribution([id, c.patientAddress, Reject.OTHER], { account: c.researcher.account });
+      assert.equal((await c.pool.read.getStudy([id])).pending, 0);
+      await other();
+      await c.pool.write.acceptContribution([id, c.otherPatientAddress], { account: c.researcher.account });
+      const study = await c.pool.read.getStudy([id]);
+      assert.deepEqual([study.accepted, study.pending], [1, 0]);
     });
   });
 
@@ -908,7 +926,9 @@ describe("ResearchPool", () => {
         recordId: c.lab.id,
         status: dataStatus("Rejected"),
         rejectReason: Reject.NOT_DEIDENTIFIED,
+        reviewDeadline: 0,
       });
+      assert.equal((await c.pool.read.getStudy([id])).pending, 0);
       await viem.assertions.revertWithCustomErrorWithArgs(
         c.pool.write.rejectContribution([id, c.patientAddress, Reject.OTHER], { account: c.researcher.account }),
         c.pool,
@@ -919,7 +939,7 @@ describe("ResearchPool", () => {
 
     it("takes reasons 1..4 only, from the study's researcher only, also after closing", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
-      const { id } = await submittedStudy(c);
+      const { id, p } = await submittedStudy(c);
       for (const reason of [0, 5, 255]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
           c.pool.write.rejectContribution([id, c.patientAddress, reason], { account: c.researcher.account }),
@@ -934,7 +954,8 @@ describe("ResearchPool", () => {
         "ResearchNotStudyResearcher",
         [getAddress(c.otherResearcher.account.address), id],
       );
-      await c.pool.write.closeStudy([id], { account: c.researcher.account });
+      await pastDeadline(p);
+      await c.pool.write.closeStudy([id, c.researcher.account.address], { account: c.researcher.account });
       await c.pool.write.rejectContribution([id, c.patientAddress, Reject.OUT_OF_PROTOCOL], { account: c.researcher.account });
       assert.equal((await c.pool.read.dataContributionOf([id, c.patientAddress])).rejectReason, Reject.OUT_OF_PROTOCOL);
     });
@@ -945,15 +966,16 @@ describe("ResearchPool", () => {
       const c = await networkHelpers.loadFixture(researchFixture);
       const { id } = await submittedStudy(c);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.claimReward([id], { account: c.patient.account }),
+        c.pool.write.claimReward([id, c.patient.account.address], { account: c.patient.account }),
         c.pool,
         "ResearchWrongDataStatus",
         [id, c.patientAddress],
       );
       await c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account });
       const before = await balance(c, c.patientAddress);
-      await viem.assertions.emitWithArgs(c.pool.write.claimReward([id], { account: c.patient.account }), c.pool, "RewardClaimed", [
+      await viem.assertions.emitWithArgs(c.pool.write.claimReward([id, c.patient.account.address], { account: c.patient.account }), c.pool, "RewardClaimed", [
         id,
+        c.patientAddress,
         c.patientAddress,
         REWARD,
       ]);
@@ -961,14 +983,14 @@ describe("ResearchPool", () => {
       assert.equal(await balance(c, c.patientAddress), before + REWARD - cost);
       assert.equal((await c.pool.read.dataContributionOf([id, c.patientAddress])).status, dataStatus("Paid"));
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.claimReward([id], { account: c.patient.account }),
+        c.pool.write.claimReward([id, c.patient.account.address], { account: c.patient.account }),
         c.pool,
         "ResearchWrongDataStatus",
         [id, c.patientAddress],
       );
       // Nobody else has anything to claim.
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.claimReward([id], { account: c.stranger.account }),
+        c.pool.write.claimReward([id, c.stranger.account.address], { account: c.stranger.account }),
         c.pool,
         "ResearchWrongDataStatus",
         [id, getAddress(c.stranger.account.address)],
@@ -979,24 +1001,27 @@ describe("ResearchPool", () => {
   describe("closeStudy", () => {
     it("ends data collection and releases the reserve of the contributions not accepted", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
-      const { id } = await submittedStudy(c);
+      const { id, p } = await submittedStudy(c);
       await c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account });
-      await c.pool.write.withdraw([id], { account: c.researcher.account });
+      await pastDeadline(p);
+      await c.pool.write.withdraw([id, c.researcher.account.address], { account: c.researcher.account });
       const released = REWARD * BigInt(MAX - 1);
       const before = await balance(c, c.researcherAddress);
-      await viem.assertions.emitWithArgs(c.pool.write.closeStudy([id], { account: c.researcher.account }), c.pool, "StudyClosed", [
+      await viem.assertions.emitWithArgs(c.pool.write.closeStudy([id, c.researcher.account.address], { account: c.researcher.account }), c.pool, "StudyClosed", [
         id,
+        c.researcherAddress,
         released,
       ]);
       const cost = await lastGasCosts(c, c.researcherAddress, 1);
       assert.equal(await balance(c, c.researcherAddress), before + released - cost);
-      assert.equal((await c.pool.read.getStudy([id])).closed, true);
+      const study = await c.pool.read.getStudy([id]);
+      assert.deepEqual([study.closed, study.released], [true, MAX - 1]);
       // What stays is exactly the accepted patient's reward, which it can still claim.
       assert.equal(await balance(c, c.pool.address), REWARD);
-      await c.pool.write.claimReward([id], { account: c.patient.account });
+      await c.pool.write.claimReward([id, c.patient.account.address], { account: c.patient.account });
       assert.equal(await balance(c, c.pool.address), 0n);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.closeStudy([id], { account: c.researcher.account }),
+        c.pool.write.closeStudy([id, c.researcher.account.address], { account: c.researcher.account }),
         c.pool,
         "ResearchStudyClosed",
         [id],
@@ -1005,16 +1030,17 @@ describe("ResearchPool", () => {
 
     it("reverts for anyone but the study's researcher and unless funded", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
-      const { id } = await openStudy(c);
+      const { id, p } = await openStudy(c);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.closeStudy([id], { account: c.researcher.account }),
+        c.pool.write.closeStudy([id, c.researcher.account.address], { account: c.researcher.account }),
         c.pool,
         "ResearchWrongStatus",
         [id, studyStatus("Funding")],
       );
       await contribute(c, id, GOAL);
+      await pastDeadline(p);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.closeStudy([id], { account: c.otherResearcher.account }),
+        c.pool.write.closeStudy([id, c.otherResearcher.account.address], { account: c.otherResearcher.account }),
         c.pool,
         "ResearchNotStudyResearcher",
         [getAddress(c.otherResearcher.account.address), id],
@@ -1031,6 +1057,7 @@ describe("ResearchPool", () => {
       assert.equal((await c.pool.read.dataContributionOf([1n, c.patientAddress])).status, dataStatus("None"));
       assert.equal(await c.pool.read.MAX_DURATION(), MAX_DURATION);
       assert.equal(await c.pool.read.ALL_CATEGORIES(), 0x7f);
+      assert.equal(await c.pool.read.REVIEW_PERIOD(), REVIEW_PERIOD);
     });
   });
 
@@ -1038,7 +1065,7 @@ describe("ResearchPool", () => {
     it("runs a whole lifecycle in tokens and ends with the pool holding nothing", async () => {
       const c = await networkHelpers.loadFixture(researchFixture);
       const t = c.token;
-      const { id } = await openStudy(c, { token: t.address });
+      const { id, p } = await openStudy(c, { token: t.address });
       const fund = async (who: Wallet, amount: bigint) => {
         await t.write.mint([who.account.address, amount]);
         await t.write.approve([c.pool.address, amount], { account: who.account });
@@ -1059,14 +1086,15 @@ describe("ResearchPool", () => {
       await c.pool.write.submitData([id, c.otherLab.id], { account: c.otherPatient.account });
       await c.pool.write.acceptContribution([id, c.patientAddress], { account: c.researcher.account });
       await c.pool.write.acceptContribution([id, c.otherPatientAddress], { account: c.researcher.account });
-      await c.pool.write.claimReward([id], { account: c.patient.account });
+      await c.pool.write.claimReward([id, c.patient.account.address], { account: c.patient.account });
       assert.equal(await t.read.balanceOf([c.patientAddress]), REWARD);
 
-      await c.pool.write.withdraw([id], { account: c.researcher.account });
+      await pastDeadline(p);
+      await c.pool.write.withdraw([id, c.researcher.account.address], { account: c.researcher.account });
       assert.equal(await t.read.balanceOf([c.researcherAddress]), 1100n * FINNEY - RESERVE);
-      await c.pool.write.closeStudy([id], { account: c.researcher.account });
+      await c.pool.write.closeStudy([id, c.researcher.account.address], { account: c.researcher.account });
       assert.equal(await t.read.balanceOf([c.researcherAddress]), 1100n * FINNEY - RESERVE + REWARD);
-      await c.pool.write.claimReward([id], { account: c.otherPatient.account });
+      await c.pool.write.claimReward([id, c.otherPatient.account.address], { account: c.otherPatient.account });
       assert.equal(await t.read.balanceOf([c.otherPatientAddress]), REWARD);
       assert.equal(await t.read.balanceOf([c.pool.address]), 0n);
       // No ETH ever moved.
@@ -1080,7 +1108,7 @@ describe("ResearchPool", () => {
       await c.token.write.approve([c.pool.address, 300n], { account: c.donor.account });
       await c.pool.write.contribute([id, 300n], { account: c.donor.account });
       await time.increaseTo(p.deadline + 1);
-      await c.pool.write.refund([id], { account: c.donor.account });
+      await c.pool.write.refund([id, c.donor.account.address], { account: c.donor.account });
       assert.equal(await c.token.read.balanceOf([c.donor.account.address]), 300n);
       assert.equal(await c.token.read.balanceOf([c.pool.address]), 0n);
     });
@@ -1102,19 +1130,22 @@ describe("ResearchPool", () => {
       }
       assert.equal((await c.pool.read.getStudy([funded.id])).raised, 900n * FINNEY);
       await contribute(c, funded.id, 100n * FINNEY);
-      await viem.assertions.emitWithArgs(c.pool.write.withdraw([funded.id], { account: c.researcher.account }), c.pool, "FundsWithdrawn", [
+      await pastDeadline(funded.p);
+      await viem.assertions.emitWithArgs(c.pool.write.withdraw([funded.id, c.researcher.account.address], { account: c.researcher.account }), c.pool, "FundsWithdrawn", [
         funded.id,
+        c.researcherAddress,
         c.researcherAddress,
         GOAL - RESERVE,
       ]);
-      await time.increaseTo(failing.p.deadline + 1);
-      await viem.assertions.emitWithArgs(c.pool.write.refund([failing.id], { account: c.donor.account }), c.pool, "Refunded", [
+      if ((await time.latest()) <= failing.p.deadline) await time.increaseTo(failing.p.deadline + 1);
+      await viem.assertions.emitWithArgs(c.pool.write.refund([failing.id, c.donor.account.address], { account: c.donor.account }), c.pool, "Refunded", [
         failing.id,
+        getAddress(c.donor.account.address),
         getAddress(c.donor.account.address),
         100n * FINNEY,
       ]);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.pool.write.refund([failing.id], { account: c.donor.account }),
+        c.pool.write.refund([failing.id, c.donor.account.address], { account: c.donor.account }),
         c.pool,
         "ResearchNothingToRefund",
         [failing.id, getAddress(c.donor.account.address)],
@@ -1124,13 +1155,253 @@ describe("ResearchPool", () => {
     });
   });
 
+  describe("audit (issue 16): all-or-nothing bypass", () => {
+    it("a researcher topping up the shortfall itself, then withdrawing and closing in one transaction, is refused", async () => {
+      const c = await networkHelpers.loadFixture(researchFixture);
+      const attacker = await viem.deployContract("MockFlashTopUp", [c.pool.address]);
+      await c.consortium.write.grantRole([Role.RESEARCHER, attacker.address]);
+      await attacker.write.createStudy([await params()]);
+      const id = await c.pool.read.studyCount();
+      await contribute(c, id, 400n * FINNEY);
+      const loan = GOAL - 400n * FINNEY;
+      // The researcher's own money does not count toward the goal: refused outright.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        attacker.write.attack([id, false], { value: loan }),
+        c.pool,
+        "ResearchSelfFunding",
+        [id, getAddress(attacker.address)],
+      );
+      // Through a sybil the top-up lands, but the money stays until the deadline: the loan cannot be
+      // paid back out of the study in the same transaction.
+      const { deadline } = await c.pool.read.getStudy([id]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        attacker.write.attack([id, true], { value: loan }),
+        c.pool,
+        "ResearchBeforeDeadline",
+        [id, deadline],
+      );
+      const study = await c.pool.read.getStudy([id]);
+      assert.deepEqual([study.status, study.raised, study.withdrawn, study.closed], [studyStatus("Funding"), 400n * FINNEY, false, false]);
+      assert.equal(await balance(c, c.pool.address), 400n * FINNEY);
+      // So the study fails at its deadline and the donor gets every wei back.
+      await time.increaseTo(deadline + 1);
+      await c.pool.write.refund([id, c.donor.account.address], { account: c.donor.account });
+      assert.equal(await balance(c, c.pool.address), 0n);
+    });
+
+    it("a researcher contributing to its own study is refused (ResearchSelfFunding)", async () => {
+      const c = await networkHelpers.loadFixture(researchFixture);
+      const { id } = await openStudy(c);
+      await viem.assertions.revertWithCustomErrorWithArgs(contribute(c, id, GOAL, c.researcher), c.pool, "ResearchSelfFunding", [
+        id,
+        c.researcherAddress,
+      ]);
+      // Another researcher is a donor like any other.
+      await contribute(c, id, 1n, c.otherResearcher);
+      assert.equal(await c.pool.read.contributionOf([id, c.otherResearcher.account.address]), 1n);
+    });
+
+    it("withdrawing or closing a study funded early is refused until its deadline has passed", async () => {
+      const c = await networkHelpers.loadFixture(researchFixture);
+      const { id, p } = await fundedStudy(c);
+      for (const fn of ["withdraw", "closeStudy"] as const) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          c.pool.write[fn]([id, c.researcherAddress], { account: c.researcher.account }),
+          c.pool,
+          "ResearchBeforeDeadline",
+          [id, p.deadline],
+        );
+      }
+      await time.setNextBlockTimestamp(p.deadline);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.pool.write.withdraw([id, c.researcherAddress], { account: c.researcher.account }),
+        c.pool,
+        "ResearchBeforeDeadline",
+        [id, p.deadline],
+      );
+      await pastDeadline(p);
+      await c.pool.write.withdraw([id, c.researcherAddress], { account: c.researcher.account });
+      assert.equal((await c.pool.read.getStudy([id])).withdrawn, true);
+    });
+
+    it("closing while a patient's submission is pending keeps its slot: unanswered, the patient is paid after the review period, to the wei", async () => {
+      const c = await networkHelpers.loadFixture(researchFixture);
+      const { id, p } = await submittedStudy(c);
+      const submittedAt = await time.latest();
+      await pastDeadline(p);
+      await c.pool.write.withdraw([id, c.researcherAddress], { account: c.researcher.account });
+      // Two free slots go back; the pending one stays reserved.
+      const researcherBefore = await balance(c, c.researcherAddress);
+      await viem.assertions.emitWithArgs(
+        c.pool.write.closeStudy([id, c.researcherAddress], { account: c.researcher.account }),
+        c.pool,
+        "StudyClosed",
+        [id, c.researcherAddress, REWARD * BigInt(MAX - 1)],
+      );
+      const closeCost = await lastGasCosts(c, c.researcherAddress, 1);
+      assert.equal(await balance(c, c.researcherAddress), researcherBefore + REWARD * BigInt(MAX - 1) - closeCost);
+      assert.equal(await balance(c, c.pool.address), REWARD);
+      let study = await c.pool.read.getStudy([id]);
+      assert.deepEqual([study.closed, study.accepted, study.pending, study.released], [true, 0, 1, MAX - 1]);
+      // Closing again releases nothing: the pending slot is not free.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.pool.write.closeStudy([id, c.researcherAddress], { account: c.researcher.account }),
+        c.pool,
+        "ResearchStudyClosed",
+        [id],
+      );
+      // The researcher does not answer. Before the review deadline the patient cannot claim yet.
+      const reviewDeadline = submittedAt + REVIEW_PERIOD;
+      assert.equal((await c.pool.read.dataContributionOf([id, c.patientAddress])).reviewDeadline, reviewDeadline);
+      await time.increaseTo(reviewDeadline - 1);
+      assert.equal((await c.pool.read.dataContributionOf([id, c.patientAddress])).status, dataStatus("Submitted"));
+      await time.setNextBlockTimestamp(reviewDeadline);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.pool.write.claimReward([id, c.patientAddress], { account: c.patient.account }),
+        c.pool,
+        "ResearchWrongDataStatus",
+        [id, c.patientAddress],
+      );
+      await time.increaseTo(reviewDeadline + 1);
+      assert.equal((await c.pool.read.dataContributionOf([id, c.patientAddress])).status, dataStatus("Accepted"));
+      // Past it, a late rejection is refused and the patient's claim accepts by default and pays.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.pool.write.rejectContribution([id, c.patientAddress, Reject.OTHER], { account: c.researcher.account }),
+        c.pool,
+        "ResearchReviewOver",
+        [id, c.patientAddress, reviewDeadline],
+      );
+      const patientBefore = await balance(c, c.patientAddress);
+      const claim = c.pool.write.claimReward([id, c.patientAddress], { account: c.patient.account });
+      await viem.assertions.emitWithArgs(claim, c.pool, "DataAccepted", [id, c.patientAddress, c.lab.id, REWARD]);
+      const receipt = await c.publicClient.getTransactionReceipt({ hash: (await c.publicClient.getBlock({ includeTransactions: true })).transactions[0].hash });
+      const [claimed] = parseEventLogs({ abi: c.pool.abi, logs: receipt.logs, eventName: "RewardClaimed" });
+      assert.deepEqual(claimed.args, { studyId: id, patient: c.patientAddress, to: c.patientAddress, amount: REWARD });
+      assert.equal(await balance(c, c.patientAddress), patientBefore + REWARD - gasCost(receipt));
+      study = await c.pool.read.getStudy([id]);
+      assert.deepEqual([study.accepted, study.pending, study.released], [1, 0, MAX - 1]);
+      assert.equal((await c.pool.read.dataContributionOf([id, c.patientAddress])).status, dataStatus("Paid"));
+      // Every wei of the study went out: donors' goal = withdrawal + released reserve + the reward.
+      assert.equal(await balance(c, c.pool.address), 0n);
+    });
+
+    it("a submission rejected after closing frees its slot, and closing again releases exactly that reserve", async () => {
+      const c = await networkHelpers.loadFixture(researchFixture);
+      const { id, p } = await submittedStudy(c);
+      await pastDeadline(p);
+      await c.pool.write.closeStudy([id, c.researcherAddress], { account: c.researcher.account });
+      await c.pool.write.rejectContribution([id, c.patientAddress, Reject.UNREADABLE], { account: c.researcher.account });
+      assert.equal((await c.pool.read.getStudy([id])).pending, 0);
+      const before = await balance(c, c.researcherAddress);
+      await viem.assertions.emitWithArgs(
+        c.pool.write.closeStudy([id, c.researcherAddress], { account: c.researcher.account }),
+        c.pool,
+        "StudyClosed",
+        [id, c.researcherAddress, REWARD],
+      );
+      assert.equal(await balance(c, c.researcherAddress), before + REWARD - (await lastGasCosts(c, c.researcherAddress, 1)));
+      assert.equal((await c.pool.read.getStudy([id])).released, MAX);
+      // What is left is exactly the un-withdrawn funds.
+      assert.equal(await balance(c, c.pool.address), GOAL - RESERVE);
+    });
+  });
+
+  describe("audit (issue 16): payouts to a recipient", () => {
+    async function noEthFixture() {
+      const c = await networkHelpers.loadFixture(researchFixture);
+      const wallet = await viem.deployContract("MockNoEthReceiver", []);
+      const exec = (functionName: "refund" | "withdraw" | "claimReward" | "closeStudy", args: readonly [bigint, Address]) =>
+        wallet.write.execute([c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName, args })]);
+      return { c, wallet, exec, vault: getAddress(c.stranger.account.address) };
+    }
+
+    it("a donor contract that cannot receive ETH has its refund paid to another address", async () => {
+      const { c, wallet, exec, vault } = await noEthFixture();
+      const { id, p } = await openStudy(c);
+      const amount = 250n * FINNEY + 1n;
+      await wallet.write.execute([c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName: "contribute", args: [id, amount] })], {
+        value: amount,
+      });
+      await pastDeadline(p);
+      await viem.assertions.revertWithCustomErrorWithArgs(exec("refund", [id, wallet.address]), c.pool, "ResearchTransferFailed", [
+        getAddress(wallet.address),
+        amount,
+      ]);
+      const before = await balance(c, vault);
+      await viem.assertions.emitWithArgs(exec("refund", [id, vault]), c.pool, "Refunded", [id, getAddress(wallet.address), vault, amount]);
+      assert.equal(await balance(c, vault), before + amount);
+      assert.equal(await c.pool.read.contributionOf([id, wallet.address]), 0n);
+      assert.equal(await balance(c, c.pool.address), 0n);
+    });
+
+    it("a researcher contract that cannot receive ETH withdraws and closes to another address", async () => {
+      const { c, wallet, vault } = await noEthFixture();
+      await c.consortium.write.grantRole([Role.RESEARCHER, wallet.address]);
+      const p = await params();
+      await wallet.write.execute([c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName: "createStudy", args: [p] })]);
+      const id = await c.pool.read.studyCount();
+      await contribute(c, id, GOAL);
+      await pastDeadline(p);
+      const call = (functionName: "withdraw" | "closeStudy", to: Address) =>
+        wallet.write.execute([c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName, args: [id, to] })]);
+      await viem.assertions.revertWithCustomErrorWithArgs(call("withdraw", wallet.address), c.pool, "ResearchTransferFailed", [
+        getAddress(wallet.address),
+        GOAL - RESERVE,
+      ]);
+      const before = await balance(c, vault);
+      await viem.assertions.emitWithArgs(call("withdraw", vault), c.pool, "FundsWithdrawn", [id, getAddress(wallet.address), vault, GOAL - RESERVE]);
+      await viem.assertions.emitWithArgs(call("closeStudy", vault), c.pool, "StudyClosed", [id, vault, RESERVE]);
+      assert.equal(await balance(c, vault), before + GOAL);
+      assert.equal(await balance(c, c.pool.address), 0n);
+    });
+
+    it("a patient contract that cannot receive ETH claims its reward to another address", async () => {
+      const { c, wallet, exec, vault } = await noEthFixture();
+      const record = newRecord(wallet.address, "wallet-lab", { category: Category.Lab });
+      await c.recordRegistry.write.register([record], { account: c.hospital.account });
+      const { id } = await fundedStudy(c);
+      const policy = terms(await time.latest(), { grantee: c.researcherAddress, purposeNames: ["HRESCH"], anonymizedOnly: true });
+      await wallet.write.execute([
+        c.consentManager.address,
+        encodeFunctionData({ abi: c.consentManager.abi, functionName: "setPolicy", args: [RESEARCH_POLICY, policy] }),
+      ]);
+      await c.consentManager.write.requestAccess([wallet.address, RESEARCH_POLICY, policy, Purpose.HRESCH, Rights.READ, 0], {
+        account: c.researcher.account,
+      });
+      await wallet.write.execute([c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName: "submitData", args: [id, idOf(c.hospital.account.address, record)] })]);
+      await c.pool.write.acceptContribution([id, wallet.address], { account: c.researcher.account });
+      await viem.assertions.revertWithCustomErrorWithArgs(exec("claimReward", [id, wallet.address]), c.pool, "ResearchTransferFailed", [
+        getAddress(wallet.address),
+        REWARD,
+      ]);
+      const before = await balance(c, vault);
+      await viem.assertions.emitWithArgs(exec("claimReward", [id, vault]), c.pool, "RewardClaimed", [id, getAddress(wallet.address), vault, REWARD]);
+      assert.equal(await balance(c, vault), before + REWARD);
+      assert.equal((await c.pool.read.dataContributionOf([id, wallet.address])).status, dataStatus("Paid"));
+    });
+
+    it("refuses the zero address as recipient of a refund, a withdrawal, a closing and a reward (ResearchZeroRecipient)", async () => {
+      const c = await networkHelpers.loadFixture(researchFixture);
+      const { id } = await submittedStudy(c);
+      const calls = [
+        c.pool.write.refund([id, zeroAddress], { account: c.donor.account }),
+        c.pool.write.withdraw([id, zeroAddress], { account: c.researcher.account }),
+        c.pool.write.closeStudy([id, zeroAddress], { account: c.researcher.account }),
+        c.pool.write.claimReward([id, zeroAddress], { account: c.patient.account }),
+      ];
+      for (const call of calls) {
+        await viem.assertions.revertWithCustomErrorWithArgs(call, c.pool, "ResearchZeroRecipient", []);
+      }
+    });
+  });
+
   describe("reentrancy", () => {
     async function attackerFixture() {
       const c = await networkHelpers.loadFixture(researchFixture);
       const attacker = await viem.deployContract("MockReentrantReceiver", [c.pool.address]);
       const exec = (target: Address, data: Hex, value = 0n) => attacker.write.execute([target, data], { value });
       const call = (functionName: "refund" | "withdraw" | "claimReward" | "closeStudy", id: bigint) =>
-        exec(c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName, args: [id] }));
+        exec(c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName, args: [id, attacker.address] }));
       return { c, attacker, exec, call };
     }
 
@@ -1170,6 +1441,7 @@ describe("ResearchPool", () => {
       await exec(c.pool.address, encodeFunctionData({ abi: c.pool.abi, functionName: "createStudy", args: [p] }));
       const id = await c.pool.read.studyCount();
       await contribute(c, id, GOAL);
+      await pastDeadline(p);
       const amount = GOAL - RESERVE;
 
       await attacker.write.arm([Attack.Withdraw, id, false]);

@@ -1,48 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {ConsentManager} from "../../contracts/ConsentManager.sol";
 import {Consortium} from "../../contracts/Consortium.sol";
+import {EmergencyAccess} from "../../contracts/EmergencyAccess.sol";
+import {RecordRegistry} from "../../contracts/RecordRegistry.sol";
 import {ResearchPool} from "../../contracts/ResearchPool.sol";
-import {IConsentManager} from "../../contracts/interfaces/IConsentManager.sol";
-import {IRecordRegistry} from "../../contracts/interfaces/IRecordRegistry.sol";
-import {Grant, GrantStatus} from "../../contracts/types/Access.sol";
-import {Category, RecordInfo} from "../../contracts/types/Records.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {Rights, PolicyTerms} from "../../contracts/types/Access.sol";
+import {EmergencyLimits} from "../../contracts/types/Emergency.sol";
+import {Purposes} from "../../contracts/types/Purposes.sol";
+import {Category, NewRecord} from "../../contracts/types/Records.sol";
 import {DataStatus, StudyInfo, StudyParams, StudyStatus} from "../../contracts/types/Research.sol";
 import {Roles} from "../../contracts/types/Roles.sol";
 import {CheatCodes} from "./Vm.sol";
-
-/// @notice Every record id names its patient (the id's low 20 bytes), registered by `HOSPITAL` as a
-/// Lab record: the pool's registry checks pass for a patient submitting its own id.
-contract StubRecords {
-    address internal immutable _HOSPITAL;
-
-    constructor(address hospital) {
-        _HOSPITAL = hospital;
-    }
-
-    function exists(bytes32) external pure returns (bool) {
-        return true;
-    }
-
-    function getRecord(bytes32 recordId) external view returns (RecordInfo memory info) {
-        info.patient = address(uint160(uint256(recordId)));
-        info.provider = _HOSPITAL;
-        info.hospitalId = 1;
-        info.category = Category.Lab;
-    }
-}
-
-/// @notice Every patient has granted every researcher anonymized HRESCH access.
-contract StubConsent {
-    function canAccess(address, bytes32, uint8) external pure returns (bool) {
-        return true;
-    }
-
-    function grantOf(address, address, uint8) external pure returns (Grant memory g) {
-        g.status = GrantStatus.Active;
-        g.anonymized = true;
-    }
-}
 
 /// @notice Forces ETH into `target` without running its code.
 contract ForceSend {
@@ -51,191 +24,378 @@ contract ForceSend {
     }
 }
 
-/// @notice Random sequences of every pool operation by donors, researchers and patients, each
-/// checked against a model of what must succeed and what it must pay, and after every step:
-/// contributions sum to `raised`; the pool holds exactly what it owes (plus forced ETH) and so
-/// never less; nobody is paid twice (refund, withdrawal, closing, reward).
+/// @notice Random sequences of every pool operation by donors, researchers and patients over ETH and
+/// ERC-20 studies, on the real Consortium, RecordRegistry and ConsentManager: every patient has a
+/// hospital-registered Lab record and an anonymized HRESCH grant to every researcher. Each call is
+/// checked against a model kept in this test — its own status, ledger, slot counts and review
+/// clocks, never the pool's getters — for whether it must succeed and exactly what it must pay and to
+/// whom; after every step the pool's ETH and token balances equal what the model says it owes (plus
+/// forced ETH), contributions sum to `raised`, and the pool's counters match the model's.
 contract ResearchPoolFuzzTest is CheatCodes {
-    uint256 internal constant STUDIES = 2;
-    uint256 internal constant ACTORS = 3;
-    uint256 internal constant STEPS = 64;
+    uint256 internal constant STUDIES = 4;
+    uint256 internal constant RESEARCHERS = 3;
+    uint256 internal constant ACTORS = 5;
+    uint256 internal constant STEPS = 96;
+    uint256 internal constant REVIEW = 30 days;
+    bytes internal constant PROTOCOL_CID =
+        hex"0155122000000000000000000000000000000000000000000000000000000000000000aa";
+    address internal constant HOSPITAL = address(0x4051);
+    /// @dev Where payments go when the caller names another recipient (a cold wallet).
+    address internal constant VAULT = address(0x7A017);
 
     Consortium internal consortium;
+    RecordRegistry internal records;
+    ConsentManager internal consent;
     ResearchPool internal pool;
-    address internal constant HOSPITAL = address(0x4051);
-    bytes internal constant PROTOCOL_CID = hex"0155122000000000000000000000000000000000000000000000000000000000000000aa";
+    MockERC20 internal token;
 
-    address[2] internal researchers = [address(0x5E1), address(0x5E2)];
-    address[ACTORS] internal donors = [address(0xD1), address(0xD2), address(0xD3)];
-    address[ACTORS] internal patients = [address(0xA1), address(0xA2), address(0xA3)];
+    address[RESEARCHERS] internal researchers = [address(0x5E1), address(0x5E2), address(0x5E3)];
+    address[ACTORS] internal donors = [address(0xD1), address(0xD2), address(0xD3), address(0xD4), address(0xD5)];
+    address[ACTORS] internal patients = [address(0xA1), address(0xA2), address(0xA3), address(0xA4), address(0xA5)];
+    mapping(address patient => bytes32) internal recordOf;
 
-    // The model.
-    mapping(uint256 studyId => mapping(address donor => uint256)) internal contributed;
-    mapping(uint256 studyId => mapping(address donor => uint256)) internal refunded;
-    mapping(uint256 studyId => uint256) internal withdrawals;
-    mapping(uint256 studyId => uint256) internal closings;
-    mapping(uint256 studyId => uint256) internal claims;
-    mapping(uint256 studyId => mapping(address patient => uint256)) internal claimsOf;
+    // ------------------------------------------------------------ the model
+    enum M {
+        Funding,
+        Funded,
+        Cancelled
+    }
+    struct Model {
+        address researcher;
+        address token;
+        uint256 goal;
+        uint256 reward;
+        uint256 max;
+        uint256 deadline;
+        M status;
+        uint256 raised;
+        bool withdrawn;
+        bool closed;
+        uint256 accepted;
+        uint256 pending;
+        uint256 released;
+        uint256 claimed;
+    }
+    struct Sub {
+        DataStatus status; // None, Submitted, Accepted, Rejected, Paid: stored, never derived
+        uint256 submittedAt;
+    }
+    uint256 internal first;
+    mapping(uint256 studyId => Model) internal model;
+    mapping(uint256 studyId => mapping(address donor => uint256)) internal owedTo;
+    mapping(uint256 studyId => mapping(address patient => Sub)) internal subs;
     uint256 internal forced;
-    /// @dev Successful payments by kind (refund, withdraw, close, claim), to show the sequences reach them.
-    uint256[4] internal paidCalls;
+    /// @dev The pool's balances when this run began (what earlier runs left owed, and their forced ETH).
+    uint256 internal baseEth;
+    uint256 internal baseToken;
+    /// @dev Successful calls by kind: refund, withdraw, close, claim, default claim, release after close.
+    uint256[6] internal paidCalls;
 
     function setUp() public {
-        consortium = new Consortium(address(this), 0, new bytes32[](0), new uint256[](0));
+        bytes32[] memory roles = new bytes32[](1);
+        roles[0] = Roles.RESEARCHER;
+        uint256[] memory purposes = new uint256[](1);
+        purposes[0] = Purposes.bit(Purposes.HRESCH);
+        consortium = new Consortium(address(this), 0, roles, purposes);
+        records = new RecordRegistry(consortium);
+        EmergencyAccess emergency = new EmergencyAccess(consortium, records, 0, EmergencyLimits(1 days, 2 hours, 0));
+        consent = new ConsentManager(consortium, records, emergency);
+        pool = new ResearchPool(consortium, records, consent);
+        token = new MockERC20("Fuzz Dollar", "FUSD");
+        pool.setTokenAllowed(address(token), true);
         consortium.admitHospital(HOSPITAL, "Fuzz General", "");
-        consortium.grantRole(Roles.RESEARCHER, researchers[0]);
-        consortium.grantRole(Roles.RESEARCHER, researchers[1]);
-        StubRecords records = new StubRecords(HOSPITAL);
-        StubConsent consent = new StubConsent();
-        pool = new ResearchPool(
-            consortium,
-            IRecordRegistry(address(records)),
-            IConsentManager(address(consent))
-        );
+        for (uint256 i = 0; i < RESEARCHERS; ++i) consortium.grantRole(Roles.RESEARCHER, researchers[i]);
         VM.warp(1_000_000);
         VM.deal(address(this), 1e30);
+        for (uint256 p = 0; p < ACTORS; ++p) {
+            address patient = patients[p];
+            bytes32 cidDigest = keccak256(abi.encode("record", patient));
+            VM.prank(HOSPITAL);
+            recordOf[patient] = records.register(NewRecord(patient, cidDigest, 0x55, 0, uint8(Category.Lab), hex"01"));
+            for (uint256 i = 0; i < RESEARCHERS; ++i) {
+                bytes32 policyId = keccak256(abi.encode("policy", i));
+                PolicyTerms memory t = PolicyTerms({
+                    grantee: researchers[i],
+                    role: 0,
+                    purposes: Purposes.bit(Purposes.HRESCH),
+                    rights: Rights.READ,
+                    validFrom: uint48(block.timestamp),
+                    validUntil: uint48(block.timestamp + 100 * 365 days),
+                    categories: consent.ALL_CATEGORIES(),
+                    recordId: 0,
+                    anonymizedOnly: true,
+                    autoApprove: true
+                });
+                VM.prank(patient);
+                consent.setPolicy(policyId, t);
+                VM.prank(researchers[i]);
+                consent.requestAccess(patient, policyId, t, Purposes.HRESCH, Rights.READ, 0);
+            }
+        }
     }
 
     function testFuzz_moneyInvariants(uint256 seed, uint64[STUDIES] memory goals, uint8[STUDIES] memory maxes) public {
         _run(seed, goals, maxes);
     }
 
-    /// The random sequences are not vacuous: over a few seeds they refund, withdraw, close and claim.
+    /// The random sequences are not vacuous: over a few seeds they refund, withdraw, close, claim,
+    /// claim by default after the review period, and release slots freed after closing.
     function test_sequencesReachEveryPayment() public {
         for (uint256 seed = 1; seed <= 12; ++seed) {
-            uint64[STUDIES] memory goals = [uint64(seed * 7_919), uint64(seed * 104_729)];
-            uint8[STUDIES] memory maxes = [uint8(seed), uint8(seed + 1)];
+            uint64[STUDIES] memory goals;
+            uint8[STUDIES] memory maxes;
+            for (uint256 s = 0; s < STUDIES; ++s) {
+                goals[s] = uint64(seed * (7_919 + s * 104_729));
+                maxes[s] = uint8(seed + s);
+            }
             _run(seed, goals, maxes);
         }
-        for (uint256 k = 0; k < 4; ++k) require(paidCalls[k] > 0, "every kind of payment happened");
+        for (uint256 k = 0; k < paidCalls.length; ++k) {
+            require(
+                paidCalls[k] > 0,
+                string.concat("payment kind ", string(abi.encodePacked(bytes1(uint8(48 + k)))), " happened")
+            );
+        }
     }
 
     function _run(uint256 seed, uint64[STUDIES] memory goals, uint8[STUDIES] memory maxes) internal {
-        uint256 first = pool.studyCount() + 1;
-        for (uint256 s = 0; s < STUDIES; ++s) {
-            uint32 max = uint32(1 + (maxes[s] % 3));
-            uint128 reward = uint128(1 + (uint256(keccak256(abi.encode(seed, "reward", s))) % 1e6));
-            uint128 reserve = reward * max;
-            uint128 goal = reserve + uint128(goals[s] % 3e6);
-            uint48 deadline = uint48(block.timestamp + 1 days + (uint256(keccak256(abi.encode(seed, "deadline", s))) % 20 days));
-            VM.prank(researchers[s % 2]);
-            pool.createStudy(StudyParams(address(0), goal, deadline, reward, max, 0x7f, PROTOCOL_CID));
-        }
+        first = pool.studyCount() + 1;
+        (baseEth, baseToken, forced) = (address(pool).balance, token.balanceOf(address(pool)), 0);
+        for (uint256 s = 0; s < STUDIES; ++s) _open(seed, s, goals[s], maxes[s]);
         for (uint256 step = 0; step < STEPS; ++step) {
             uint256 r = uint256(keccak256(abi.encode(seed, step)));
             uint256 studyId = first + ((r >> 8) % STUDIES);
             address donor = donors[(r >> 16) % ACTORS];
             address patient = patients[(r >> 24) % ACTORS];
-            uint256 action = r % 12;
+            // Half the payments go to the caller, half to another address it names.
+            bool toVault = (r >> 48) % 2 == 0;
+            uint256 action = r % 16;
             if (action <= 2) _contribute(studyId, donor, r >> 32);
-            else if (action == 3) VM.warp(block.timestamp + ((r >> 32) % 4 days));
-            else if (action == 4) _cancel(studyId, (r >> 32) % 4 == 0);
-            else if (action == 5) _refund(studyId, donor);
-            else if (action == 6) _withdraw(studyId);
-            else if (action == 7 || action == 8) _submit(studyId, patient);
-            else if (action == 9) _decide(studyId, patient, (r >> 32) % 3 == 0);
-            else if (action == 10) _claim(studyId, patient);
-            else if ((r >> 32) % 2 == 0) _close(studyId);
-            else _force(1 + ((r >> 40) % 1e6));
+            else if (action <= 4) VM.warp(block.timestamp + ((r >> 32) % 3 == 0 ? 31 days : (r >> 32) % 4 days));
+            else if (action == 5) _cancel(studyId, (r >> 32) % 4 == 0);
+            else if (action == 6) _refund(studyId, donor, toVault);
+            else if (action == 7) _withdraw(studyId, toVault);
+            else if (action == 8 || action == 9) _submit(studyId, patient);
+            else if (action == 10) _decide(studyId, _seek(studyId, patient, r), (r >> 32) % 2 == 0);
+            else if (action == 11 || action == 12) _claim(studyId, _seek(studyId, patient, r), toVault);
+            else if (action == 13 || action == 14) {
+                // Half the time a close is followed by rejecting a pending submission and closing
+                // again: the slot that rejection frees is released by the second call.
+                if (_close(studyId, toVault) && (r >> 60) % 2 == 0) {
+                    _decide(studyId, _seek(studyId, patient, 1 << 56), true);
+                    _close(studyId, toVault);
+                }
+            } else _force(1 + ((r >> 40) % 1e6));
             _checkInvariants();
         }
+    }
+
+    /// @dev Opens study number `s` of this run: ETH for even `s`, the ERC-20 for odd ones.
+    function _open(uint256 seed, uint256 s, uint64 goalSeed, uint8 maxSeed) internal {
+        Model memory m;
+        m.max = 1 + (maxSeed % 4);
+        m.reward = 1 + (uint256(keccak256(abi.encode(seed, "reward", s))) % 1e6);
+        m.goal = m.reward * m.max + (goalSeed % 3e6);
+        m.deadline = block.timestamp + 1 days + (uint256(keccak256(abi.encode(seed, "deadline", s))) % 20 days);
+        m.researcher = researchers[((seed % RESEARCHERS) + s) % RESEARCHERS];
+        m.token = s % 2 == 0 ? address(0) : address(token);
+        VM.prank(m.researcher);
+        uint256 id = pool.createStudy(
+            StudyParams(
+                m.token,
+                uint128(m.goal),
+                uint48(m.deadline),
+                uint128(m.reward),
+                uint32(m.max),
+                0x7f,
+                PROTOCOL_CID
+            )
+        );
+        model[id] = m;
+    }
+
+    // ------------------------------------------------------------ model helpers
+
+    /// @dev Half the time `patient` as drawn (often one with nothing to answer or claim); otherwise
+    /// the first patient from there whose submission is pending or accepted in the model, if any.
+    function _seek(uint256 studyId, address patient, uint256 r) internal view returns (address) {
+        if ((r >> 56) % 2 == 0) return patient;
+        uint256 start = (r >> 24) % ACTORS;
+        for (uint256 k = 0; k < ACTORS; ++k) {
+            address p = patients[(start + k) % ACTORS];
+            DataStatus st = subs[studyId][p].status;
+            if (st == DataStatus.Submitted || st == DataStatus.Accepted) return p;
+        }
+        return patient;
+    }
+
+    function _isOver(Model storage m) internal view returns (bool) {
+        return block.timestamp > m.deadline;
+    }
+
+    function _refundable(Model storage m) internal view returns (bool) {
+        return m.status == M.Cancelled || (m.status == M.Funding && _isOver(m));
+    }
+
+    function _reviewOver(Sub storage s) internal view returns (bool) {
+        return s.status == DataStatus.Submitted && block.timestamp > s.submittedAt + REVIEW;
+    }
+
+    function _balanceOf(address tok, address account) internal view returns (uint256) {
+        return tok == address(0) ? account.balance : IERC20(tok).balanceOf(account);
+    }
+
+    /// @dev Calls the pool as `caller`, checks the outcome and returns what `to` received.
+    function _paid(
+        address caller,
+        address to,
+        address tok,
+        bytes memory call,
+        bool expected
+    ) internal returns (uint256) {
+        uint256 before = _balanceOf(tok, to);
+        VM.prank(caller);
+        (bool ok, ) = address(pool).call(call);
+        require(ok == expected, "payment succeeds exactly when owed");
+        return _balanceOf(tok, to) - before;
     }
 
     // ------------------------------------------------------------ actions
 
     function _contribute(uint256 studyId, address donor, uint256 r) internal {
-        StudyInfo memory st = pool.getStudy(studyId);
-        uint256 amount = 1 + ((r >> 2) % uint256(st.goal));
+        Model storage m = model[studyId];
+        uint256 amount = 1 + ((r >> 3) % m.goal);
         // A quarter of the time, exactly what is missing: the goal boundary itself.
-        if (r % 4 == 0 && st.raised < st.goal) amount = st.goal - st.raised;
-        VM.deal(donor, amount);
+        if (r % 4 == 0 && m.raised < m.goal) amount = m.goal - m.raised;
+        // One time in eight, the study's own researcher tops it up: always refused.
+        if ((r >> 2) % 8 == 0) donor = m.researcher;
+        bool expected = m.status == M.Funding && !_isOver(m) && donor != m.researcher;
+        uint256 value;
+        if (m.token == address(0)) {
+            value = amount;
+            VM.deal(donor, amount);
+        } else {
+            token.mint(donor, amount);
+            VM.prank(donor);
+            token.approve(address(pool), amount);
+        }
         VM.prank(donor);
-        (bool ok, ) = address(pool).call{value: amount}(abi.encodeCall(pool.contribute, (studyId, amount)));
-        require(ok == (st.status == StudyStatus.Funding), "contribute succeeds exactly while funding");
-        if (!ok) return;
-        contributed[studyId][donor] += amount;
-        StudyInfo memory after_ = pool.getStudy(studyId);
-        require(after_.raised == st.raised + amount, "raised grows by the amount");
-        bool funded = after_.raised >= st.goal;
-        require((after_.status == StudyStatus.Funded) == funded, "funded exactly at the goal");
+        (bool ok, ) = address(pool).call{value: value}(abi.encodeCall(pool.contribute, (studyId, amount)));
+        require(ok == expected, "contribute succeeds exactly while funding, never from the researcher");
+        if (!ok) {
+            if (m.token != address(0)) {
+                VM.prank(donor);
+                token.approve(address(pool), 0);
+            }
+            return;
+        }
+        owedTo[studyId][donor] += amount;
+        m.raised += amount;
+        if (m.raised >= m.goal) m.status = M.Funded;
     }
 
     function _cancel(uint256 studyId, bool really) internal {
         if (!really) return;
-        StudyInfo memory st = pool.getStudy(studyId);
-        VM.prank(st.researcher);
+        Model storage m = model[studyId];
+        bool expected = m.status == M.Funding && !_isOver(m);
+        VM.prank(m.researcher);
         (bool ok, ) = address(pool).call(abi.encodeCall(pool.cancelStudy, (studyId)));
-        require(ok == (st.status == StudyStatus.Funding), "cancel succeeds exactly while funding");
+        require(ok == expected, "cancel succeeds exactly while funding");
+        if (ok) m.status = M.Cancelled;
     }
 
-    function _refund(uint256 studyId, address donor) internal {
-        StudyStatus status = pool.statusOf(studyId);
-        uint256 owed = pool.contributionOf(studyId, donor);
-        bool expected = (status == StudyStatus.Failed || status == StudyStatus.Cancelled) && owed > 0;
-        uint256 paid = _paidTo(donor, abi.encodeCall(pool.refund, (studyId)), expected);
+    function _refund(uint256 studyId, address donor, bool toVault) internal {
+        Model storage m = model[studyId];
+        address to = toVault ? VAULT : donor;
+        uint256 owed = owedTo[studyId][donor];
+        bool expected = _refundable(m) && owed > 0;
+        uint256 paid = _paid(donor, to, m.token, abi.encodeCall(pool.refund, (studyId, to)), expected);
+        require(paid == (expected ? owed : 0), "refund pays back exactly what was paid in");
         if (!expected) return;
-        require(paid == owed && paid == contributed[studyId][donor], "refund pays back exactly what was paid in");
-        refunded[studyId][donor] += paid;
+        owedTo[studyId][donor] = 0;
         ++paidCalls[0];
-        require(refunded[studyId][donor] == contributed[studyId][donor], "refunded once");
     }
 
-    function _withdraw(uint256 studyId) internal {
-        StudyInfo memory st = pool.getStudy(studyId);
-        bool expected = st.status == StudyStatus.Funded && !st.withdrawn;
-        uint256 paid = _paidTo(st.researcher, abi.encodeCall(pool.withdraw, (studyId)), expected);
+    function _withdraw(uint256 studyId, bool toVault) internal {
+        Model storage m = model[studyId];
+        address to = toVault ? VAULT : m.researcher;
+        bool expected = m.status == M.Funded && _isOver(m) && !m.withdrawn;
+        uint256 paid = _paid(m.researcher, to, m.token, abi.encodeCall(pool.withdraw, (studyId, to)), expected);
+        require(paid == (expected ? m.raised - m.reward * m.max : 0), "withdraw pays raised minus reserve");
         if (!expected) return;
-        require(paid == st.raised - st.reward * st.maxContributions, "withdraw pays raised minus reserve");
-        require(++withdrawals[studyId] == 1, "withdrawn once");
+        m.withdrawn = true;
         ++paidCalls[1];
     }
 
-    function _close(uint256 studyId) internal {
-        StudyInfo memory st = pool.getStudy(studyId);
-        bool expected = st.status == StudyStatus.Funded && !st.closed;
-        uint256 paid = _paidTo(st.researcher, abi.encodeCall(pool.closeStudy, (studyId)), expected);
-        if (!expected) return;
-        require(paid == uint256(st.reward) * (st.maxContributions - st.accepted), "close releases the unused reserve");
-        require(++closings[studyId] == 1, "closed once");
-        ++paidCalls[2];
+    function _close(uint256 studyId, bool toVault) internal returns (bool) {
+        Model storage m = model[studyId];
+        address to = toVault ? VAULT : m.researcher;
+        uint256 free = m.max - m.accepted - m.pending - m.released;
+        bool expected = m.status == M.Funded && _isOver(m) && (!m.closed || free > 0);
+        uint256 paid = _paid(m.researcher, to, m.token, abi.encodeCall(pool.closeStudy, (studyId, to)), expected);
+        require(paid == (expected ? m.reward * free : 0), "close releases the slots neither accepted nor pending");
+        if (!expected) return false;
+        ++paidCalls[m.closed ? 5 : 2];
+        m.closed = true;
+        m.released += free;
+        return true;
     }
 
     function _submit(uint256 studyId, address patient) internal {
-        StudyInfo memory st = pool.getStudy(studyId);
-        DataStatus ds = pool.dataContributionOf(studyId, patient).status;
-        bool expected = st.status == StudyStatus.Funded &&
-            !st.closed &&
-            st.accepted < st.maxContributions &&
-            (ds == DataStatus.None || ds == DataStatus.Rejected);
+        Model storage m = model[studyId];
+        Sub storage s = subs[studyId][patient];
+        bool expected =
+            m.status == M.Funded &&
+                !m.closed &&
+                m.accepted + m.pending < m.max &&
+                (s.status == DataStatus.None || s.status == DataStatus.Rejected);
         VM.prank(patient);
-        (bool ok, ) = address(pool).call(
-            abi.encodeCall(pool.submitData, (studyId, bytes32(uint256(uint160(patient)))))
-        );
-        require(ok == expected, "submit succeeds exactly when allowed");
+        (bool ok, ) = address(pool).call(abi.encodeCall(pool.submitData, (studyId, recordOf[patient])));
+        require(ok == expected, "submit succeeds exactly when a slot is free");
+        if (!ok) return;
+        s.status = DataStatus.Submitted;
+        s.submittedAt = block.timestamp;
+        ++m.pending;
     }
 
     function _decide(uint256 studyId, address patient, bool reject) internal {
-        StudyInfo memory st = pool.getStudy(studyId);
-        bool submitted = pool.dataContributionOf(studyId, patient).status == DataStatus.Submitted;
-        VM.prank(st.researcher);
+        Model storage m = model[studyId];
+        Sub storage s = subs[studyId][patient];
+        bool submitted = s.status == DataStatus.Submitted;
+        VM.prank(m.researcher);
         bool ok;
         if (reject) {
             (ok, ) = address(pool).call(abi.encodeCall(pool.rejectContribution, (studyId, patient, 1)));
-            require(ok == submitted, "reject succeeds exactly for a submission");
+            require(ok == (submitted && !_reviewOver(s)), "reject succeeds exactly within the review period");
+            if (!ok) return;
+            s.status = DataStatus.Rejected;
+            --m.pending;
         } else {
             (ok, ) = address(pool).call(abi.encodeCall(pool.acceptContribution, (studyId, patient)));
-            require(ok == (submitted && !st.closed && st.accepted < st.maxContributions), "accept when allowed");
-            if (ok) require(pool.getStudy(studyId).accepted == st.accepted + 1, "accepted counted");
+            require(ok == submitted, "accept succeeds exactly for a pending submission");
+            if (!ok) return;
+            s.status = DataStatus.Accepted;
+            --m.pending;
+            ++m.accepted;
         }
     }
 
-    function _claim(uint256 studyId, address patient) internal {
-        bool expected = pool.dataContributionOf(studyId, patient).status == DataStatus.Accepted;
-        uint256 paid = _paidTo(patient, abi.encodeCall(pool.claimReward, (studyId)), expected);
+    function _claim(uint256 studyId, address patient, bool toVault) internal {
+        Model storage m = model[studyId];
+        Sub storage s = subs[studyId][patient];
+        address to = toVault ? VAULT : patient;
+        bool byDefault = _reviewOver(s);
+        bool expected = s.status == DataStatus.Accepted || byDefault;
+        uint256 paid = _paid(patient, to, m.token, abi.encodeCall(pool.claimReward, (studyId, to)), expected);
+        require(paid == (expected ? m.reward : 0), "claim pays the reward once");
         if (!expected) return;
-        require(paid == pool.getStudy(studyId).reward, "claim pays the reward");
-        require(++claimsOf[studyId][patient] == 1, "claimed once");
-        ++claims[studyId];
+        if (byDefault) {
+            --m.pending;
+            ++m.accepted;
+            ++paidCalls[4];
+        }
+        s.status = DataStatus.Paid;
+        ++m.claimed;
         ++paidCalls[3];
     }
 
@@ -244,44 +404,40 @@ contract ResearchPoolFuzzTest is CheatCodes {
         forced += amount;
     }
 
-    /// @dev Calls the pool as `account` and returns what `account` received; checks the outcome.
-    function _paidTo(address account, bytes memory call, bool expected) internal returns (uint256) {
-        uint256 before = account.balance;
-        VM.prank(account);
-        (bool ok, ) = address(pool).call(call);
-        require(ok == expected, "payment succeeds exactly when owed");
-        return account.balance - before;
-    }
-
     // ------------------------------------------------------------ invariants
 
     function _checkInvariants() internal view {
-        uint256 owed;
-        uint256 count = pool.studyCount();
-        for (uint256 studyId = 1; studyId <= count; ++studyId) {
+        uint256 owedEth;
+        uint256 owedToken;
+        for (uint256 studyId = first; studyId < first + STUDIES; ++studyId) {
+            Model storage m = model[studyId];
             StudyInfo memory st = pool.getStudy(studyId);
+            require(st.raised == m.raised, "raised as modelled");
+            require(
+                st.accepted == m.accepted && st.pending == m.pending && st.released == m.released,
+                "slot counts as modelled"
+            );
+            require(st.withdrawn == m.withdrawn && st.closed == m.closed, "flags as modelled");
+            require(m.accepted + m.pending + m.released <= m.max, "slots within the maximum");
+            uint256 owed;
             uint256 sum;
-            uint256 unrefunded;
             for (uint256 d = 0; d < ACTORS; ++d) {
-                address donor = donors[d];
-                sum += contributed[studyId][donor];
-                uint256 left = pool.contributionOf(studyId, donor);
-                require(left + refunded[studyId][donor] == contributed[studyId][donor], "per-donor ledger");
-                unrefunded += left;
+                uint256 left = owedTo[studyId][donors[d]];
+                require(pool.contributionOf(studyId, donors[d]) == left, "per-donor ledger");
+                sum += left;
             }
-            require(sum == st.raised, "contributions sum to raised");
-            require(st.accepted <= st.maxContributions, "accepted within the maximum");
-            require(claims[studyId] <= st.accepted, "no more claims than acceptances");
-            if (st.status == StudyStatus.Funded) {
-                uint256 reserve = uint256(st.reward) * st.maxContributions;
-                if (!st.withdrawn) owed += st.raised - reserve;
-                uint256 slots = st.closed ? st.accepted : st.maxContributions;
-                owed += uint256(st.reward) * (slots - claims[studyId]);
+            if (m.status == M.Funded) {
+                // Not withdrawn: the funds above the reserve; plus every reserve slot not released
+                // at closing and not claimed yet.
+                if (!m.withdrawn) owed += m.raised - m.reward * m.max;
+                owed += m.reward * (m.max - m.released - m.claimed);
             } else {
-                owed += unrefunded;
+                owed += sum;
             }
+            if (m.token == address(0)) owedEth += owed;
+            else owedToken += owed;
         }
-        require(address(pool).balance >= owed, "the pool holds at least what it owes");
-        require(address(pool).balance == owed + forced, "and exactly that, plus forced ETH nobody is owed");
+        require(token.balanceOf(address(pool)) == baseToken + owedToken, "the pool holds exactly the tokens it owes");
+        require(address(pool).balance == baseEth + owedEth + forced, "and the ETH, plus forced ETH nobody is owed");
     }
 }

@@ -9,14 +9,14 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
     export type StudyParamsStructOutput = [token: string, goal: bigint, deadline: bigint, reward: bigint, maxContributions: bigint, categories: bigint, protocolCid: string] & {token: string, goal: bigint, deadline: bigint, reward: bigint, maxContributions: bigint, categories: bigint, protocolCid: string }
   
 
-    export type DataContributionStruct = {recordId: BytesLike, status: BigNumberish, rejectReason: BigNumberish}
+    export type DataContributionStruct = {recordId: BytesLike, status: BigNumberish, rejectReason: BigNumberish, reviewDeadline: BigNumberish}
 
-    export type DataContributionStructOutput = [recordId: string, status: bigint, rejectReason: bigint] & {recordId: string, status: bigint, rejectReason: bigint }
+    export type DataContributionStructOutput = [recordId: string, status: bigint, rejectReason: bigint, reviewDeadline: bigint] & {recordId: string, status: bigint, rejectReason: bigint, reviewDeadline: bigint }
   
 
-    export type StudyInfoStruct = {researcher: AddressLike, token: AddressLike, deadline: BigNumberish, status: BigNumberish, categories: BigNumberish, withdrawn: boolean, closed: boolean, maxContributions: BigNumberish, accepted: BigNumberish, goal: BigNumberish, raised: BigNumberish, reward: BigNumberish, protocolCid: BytesLike}
+    export type StudyInfoStruct = {researcher: AddressLike, token: AddressLike, deadline: BigNumberish, status: BigNumberish, categories: BigNumberish, withdrawn: boolean, closed: boolean, maxContributions: BigNumberish, accepted: BigNumberish, pending: BigNumberish, released: BigNumberish, goal: BigNumberish, raised: BigNumberish, reward: BigNumberish, protocolCid: BytesLike}
 
-    export type StudyInfoStructOutput = [researcher: string, token: string, deadline: bigint, status: bigint, categories: bigint, withdrawn: boolean, closed: boolean, maxContributions: bigint, accepted: bigint, goal: bigint, raised: bigint, reward: bigint, protocolCid: string] & {researcher: string, token: string, deadline: bigint, status: bigint, categories: bigint, withdrawn: boolean, closed: boolean, maxContributions: bigint, accepted: bigint, goal: bigint, raised: bigint, reward: bigint, protocolCid: string }
+    export type StudyInfoStructOutput = [researcher: string, token: string, deadline: bigint, status: bigint, categories: bigint, withdrawn: boolean, closed: boolean, maxContributions: bigint, accepted: bigint, pending: bigint, released: bigint, goal: bigint, raised: bigint, reward: bigint, protocolCid: string] & {researcher: string, token: string, deadline: bigint, status: bigint, categories: bigint, withdrawn: boolean, closed: boolean, maxContributions: bigint, accepted: bigint, pending: bigint, released: bigint, goal: bigint, raised: bigint, reward: bigint, protocolCid: string }
   
 
   export interface IResearchPoolInterface extends Interface {
@@ -26,21 +26,21 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
 
     encodeFunctionData(functionFragment: 'acceptContribution', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'cancelStudy', values: [BigNumberish]): string;
-encodeFunctionData(functionFragment: 'claimReward', values: [BigNumberish]): string;
-encodeFunctionData(functionFragment: 'closeStudy', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'claimReward', values: [BigNumberish, AddressLike]): string;
+encodeFunctionData(functionFragment: 'closeStudy', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'contribute', values: [BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'contributionOf', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'createStudy', values: [StudyParamsStruct]): string;
 encodeFunctionData(functionFragment: 'dataContributionOf', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'getStudy', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'isTokenAllowed', values: [AddressLike]): string;
-encodeFunctionData(functionFragment: 'refund', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'refund', values: [BigNumberish, AddressLike]): string;
 encodeFunctionData(functionFragment: 'rejectContribution', values: [BigNumberish, AddressLike, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'setTokenAllowed', values: [AddressLike, boolean]): string;
 encodeFunctionData(functionFragment: 'statusOf', values: [BigNumberish]): string;
 encodeFunctionData(functionFragment: 'studyCount', values?: undefined): string;
 encodeFunctionData(functionFragment: 'submitData', values: [BigNumberish, BytesLike]): string;
-encodeFunctionData(functionFragment: 'withdraw', values: [BigNumberish]): string;
+encodeFunctionData(functionFragment: 'withdraw', values: [BigNumberish, AddressLike]): string;
 
     decodeFunctionResult(functionFragment: 'acceptContribution', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'cancelStudy', data: BytesLike): Result;
@@ -111,9 +111,9 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
   
 
     export namespace FundsWithdrawnEvent {
-      export type InputTuple = [studyId: BigNumberish, researcher: AddressLike, amount: BigNumberish];
-      export type OutputTuple = [studyId: bigint, researcher: string, amount: bigint];
-      export interface OutputObject {studyId: bigint, researcher: string, amount: bigint };
+      export type InputTuple = [studyId: BigNumberish, researcher: AddressLike, to: AddressLike, amount: BigNumberish];
+      export type OutputTuple = [studyId: bigint, researcher: string, to: string, amount: bigint];
+      export interface OutputObject {studyId: bigint, researcher: string, to: string, amount: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -123,9 +123,9 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
   
 
     export namespace RefundedEvent {
-      export type InputTuple = [studyId: BigNumberish, contributor: AddressLike, amount: BigNumberish];
-      export type OutputTuple = [studyId: bigint, contributor: string, amount: bigint];
-      export interface OutputObject {studyId: bigint, contributor: string, amount: bigint };
+      export type InputTuple = [studyId: BigNumberish, contributor: AddressLike, to: AddressLike, amount: BigNumberish];
+      export type OutputTuple = [studyId: bigint, contributor: string, to: string, amount: bigint];
+      export interface OutputObject {studyId: bigint, contributor: string, to: string, amount: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -135,9 +135,9 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
   
 
     export namespace RewardClaimedEvent {
-      export type InputTuple = [studyId: BigNumberish, patient: AddressLike, amount: BigNumberish];
-      export type OutputTuple = [studyId: bigint, patient: string, amount: bigint];
-      export interface OutputObject {studyId: bigint, patient: string, amount: bigint };
+      export type InputTuple = [studyId: BigNumberish, patient: AddressLike, to: AddressLike, amount: BigNumberish];
+      export type OutputTuple = [studyId: bigint, patient: string, to: string, amount: bigint];
+      export interface OutputObject {studyId: bigint, patient: string, to: string, amount: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -159,9 +159,9 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
   
 
     export namespace StudyClosedEvent {
-      export type InputTuple = [studyId: BigNumberish, reserveReleased: BigNumberish];
-      export type OutputTuple = [studyId: bigint, reserveReleased: bigint];
-      export interface OutputObject {studyId: bigint, reserveReleased: bigint };
+      export type InputTuple = [studyId: BigNumberish, to: AddressLike, reserveReleased: BigNumberish];
+      export type OutputTuple = [studyId: bigint, to: string, reserveReleased: bigint];
+      export interface OutputObject {studyId: bigint, to: string, reserveReleased: bigint };
       export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
       export type Filter = TypedDeferredTopicFilter<Event>
       export type Log = TypedEventLog<Event>
@@ -257,7 +257,7 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
 
     
     claimReward: TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -265,7 +265,7 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
 
     
     closeStudy: TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -321,7 +321,7 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
 
     
     refund: TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -369,7 +369,7 @@ decodeFunctionResult(functionFragment: 'withdraw', data: BytesLike): Result;
 
     
     withdraw: TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -389,12 +389,12 @@ getFunction(nameOrSignature: 'cancelStudy'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'claimReward'): TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'closeStudy'): TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -429,7 +429,7 @@ getFunction(nameOrSignature: 'isTokenAllowed'): TypedContractMethod<
       'view'
     >;
 getFunction(nameOrSignature: 'refund'): TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -459,7 +459,7 @@ getFunction(nameOrSignature: 'submitData'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'withdraw'): TypedContractMethod<
-      [studyId: BigNumberish, ],
+      [studyId: BigNumberish, to: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -495,15 +495,15 @@ getEvent(key: 'TokenAllowed'): TypedContractEvent<TokenAllowedEvent.InputTuple, 
       DataSubmitted: TypedContractEvent<DataSubmittedEvent.InputTuple, DataSubmittedEvent.OutputTuple, DataSubmittedEvent.OutputObject>;
     
 
-      'FundsWithdrawn(uint256,address,uint256)': TypedContractEvent<FundsWithdrawnEvent.InputTuple, FundsWithdrawnEvent.OutputTuple, FundsWithdrawnEvent.OutputObject>;
+      'FundsWithdrawn(uint256,address,address,uint256)': TypedContractEvent<FundsWithdrawnEvent.InputTuple, FundsWithdrawnEvent.OutputTuple, FundsWithdrawnEvent.OutputObject>;
       FundsWithdrawn: TypedContractEvent<FundsWithdrawnEvent.InputTuple, FundsWithdrawnEvent.OutputTuple, FundsWithdrawnEvent.OutputObject>;
     
 
-      'Refunded(uint256,address,uint256)': TypedContractEvent<RefundedEvent.InputTuple, RefundedEvent.OutputTuple, RefundedEvent.OutputObject>;
+      'Refunded(uint256,address,address,uint256)': TypedContractEvent<RefundedEvent.InputTuple, RefundedEvent.OutputTuple, RefundedEvent.OutputObject>;
       Refunded: TypedContractEvent<RefundedEvent.InputTuple, RefundedEvent.OutputTuple, RefundedEvent.OutputObject>;
     
 
-      'RewardClaimed(uint256,address,uint256)': TypedContractEvent<RewardClaimedEvent.InputTuple, RewardClaimedEvent.OutputTuple, RewardClaimedEvent.OutputObject>;
+      'RewardClaimed(uint256,address,address,uint256)': TypedContractEvent<RewardClaimedEvent.InputTuple, RewardClaimedEvent.OutputTuple, RewardClaimedEvent.OutputObject>;
       RewardClaimed: TypedContractEvent<RewardClaimedEvent.InputTuple, RewardClaimedEvent.OutputTuple, RewardClaimedEvent.OutputObject>;
     
 
@@ -511,7 +511,7 @@ getEvent(key: 'TokenAllowed'): TypedContractEvent<TokenAllowedEvent.InputTuple, 
       StudyCancelled: TypedContractEvent<StudyCancelledEvent.InputTuple, StudyCancelledEvent.OutputTuple, StudyCancelledEvent.OutputObject>;
     
 
-      'StudyClosed(uint256,uint256)': TypedContractEvent<StudyClosedEvent.InputTuple, StudyClosedEvent.OutputTuple, StudyClosedEvent.OutputObject>;
+      'StudyClosed(uint256,address,uint256)': TypedContractEvent<StudyClosedEvent.InputTuple, StudyClosedEvent.OutputTuple, StudyClosedEvent.OutputObject>;
       StudyClosed: TypedContractEvent<StudyClosedEvent.InputTuple, StudyClosedEvent.OutputTuple, StudyClosedEvent.OutputObject>;
     
 

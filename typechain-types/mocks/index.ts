@@ -4,5 +4,8 @@
 export type { MockERC1271Wallet } from './MockERC1271Wallet.js';
 export type { MockERC20 } from './MockERC20.js';
 export type { MockFeeOnTransferERC20 } from './MockFeeOnTransferERC20.js';
+export type { MockFlashTopUp } from './MockFlashTopUp.js';
 export type { MockForceSend } from './MockForceSend.js';
+export type { MockNoEthReceiver } from './MockNoEthReceiver.js';
 export type { MockReentrantReceiver } from './MockReentrantReceiver.js';
+export type { MockSybilFunder } from './MockSybilFunder.js';

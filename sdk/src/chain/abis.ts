@@ -5599,6 +5599,22 @@ export const researchPoolAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint48",
+        "name": "deadline",
+        "type": "uint48"
+      }
+    ],
+    "name": "ResearchBeforeDeadline",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "expected",
         "type": "uint256"
       },
@@ -5778,6 +5794,43 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "uint48",
+        "name": "reviewDeadline",
+        "type": "uint48"
+      }
+    ],
+    "name": "ResearchReviewOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "researcher",
+        "type": "address"
+      }
+    ],
+    "name": "ResearchSelfFunding",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
       }
     ],
     "name": "ResearchStudyClosed",
@@ -5878,6 +5931,11 @@ export const researchPoolAbi = [
       }
     ],
     "name": "ResearchWrongStatus",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ResearchZeroRecipient",
     "type": "error"
   },
   {
@@ -6025,6 +6083,12 @@ export const researchPoolAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
@@ -6050,6 +6114,12 @@ export const researchPoolAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
@@ -6072,6 +6142,12 @@ export const researchPoolAbi = [
         "indexed": true,
         "internalType": "address",
         "name": "patient",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
         "type": "address"
       },
       {
@@ -6105,6 +6181,12 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       },
       {
         "indexed": false,
@@ -6281,6 +6363,19 @@ export const researchPoolAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "REVIEW_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -6317,6 +6412,11 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "claimReward",
@@ -6330,6 +6430,11 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "closeStudy",
@@ -6466,6 +6571,11 @@ export const researchPoolAbi = [
             "internalType": "uint8",
             "name": "rejectReason",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint48",
+            "name": "reviewDeadline",
+            "type": "uint48"
           }
         ],
         "internalType": "struct DataContribution",
@@ -6534,6 +6644,16 @@ export const researchPoolAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint32",
+            "name": "pending",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "released",
+            "type": "uint32"
+          },
+          {
             "internalType": "uint128",
             "name": "goal",
             "type": "uint128"
@@ -6587,6 +6707,11 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "refund",
@@ -6691,6 +6816,11 @@ export const researchPoolAbi = [
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "withdraw",

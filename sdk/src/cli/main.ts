@@ -82,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
         token: { type: "string" },
         amount: { type: "string" },
         reason: { type: "string" },
+        to: { type: "string" },
       },
     });
   } catch (error) {

@@ -119,7 +119,14 @@ const EXPLANATIONS: Record<string, Explain> = {
         : `${p} has no submitted contribution waiting for a decision in study ${id}.`,
   ResearchStudyFull: ([id, max]) => `Study ${id} already accepted its maximum of ${max} contributions.`,
   ResearchUnknownRejectReason: ([r]) => `Reject reason ${r} is not defined (use 1..${MAX_REJECT_REASON}).`,
-  ResearchTransferFailed: ([to, amount]) => `Sending ${formatEther(BigInt(amount as bigint))} ETH to ${to} failed: the receiving account refused it.`,
+  ResearchTransferFailed: ([to, amount]) =>
+    `Sending ${formatEther(BigInt(amount as bigint))} ETH to ${to} failed: the receiving account refused it. Name another recipient (\`--to\`).`,
+  ResearchSelfFunding: ([id, a]) => `${a} is the researcher of study ${id}: a researcher's own money does not fund its study.`,
+  ResearchBeforeDeadline: ([id, deadline]) =>
+    `Study ${id} is funded, but its money stays in until its funding deadline (${date(deadline)}) has passed: withdraw or close after that.`,
+  ResearchReviewOver: ([id, p, deadline]) =>
+    `The contribution of ${p} to study ${id} was not answered by its review deadline (${date(deadline)}): it counts as accepted and cannot be rejected.`,
+  ResearchZeroRecipient: () => "Payments cannot go to the zero address: name a recipient.",
   SafeERC20FailedOperation: ([t]) => `The token ${t} refused the transfer (allowance or balance too low?).`,
   ERC20InsufficientBalance: ([who, balance, needed]) => `${who} holds ${balance} of the token but ${needed} is needed.`,
   ERC20InsufficientAllowance: ([, allowance, needed]) => `The pool may spend ${allowance} of your tokens but needs ${needed}: approve first.`,

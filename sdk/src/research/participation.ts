@@ -182,9 +182,12 @@ async function pickRecord(chain: CaduceusChain, study: Study): Promise<Hex> {
   throw new NoEligibleRecordError(study.studyId, study.categories);
 }
 
-/** The patient pulls the reward of its accepted contribution. */
-export async function claimReward(chain: CaduceusChain, studyId: bigint): Promise<{ hash: Hex; amount: bigint }> {
-  const { hash, receipt } = await researchWrite(chain, "claimReward", [studyId]);
+/**
+ * The patient pulls the reward of its accepted contribution (or of a submission the researcher left
+ * unanswered for the review period), paid to `to` (default: the patient's own address).
+ */
+export async function claimReward(chain: CaduceusChain, studyId: bigint, to: Address = chain.account): Promise<{ hash: Hex; amount: bigint; to: Address }> {
+  const { hash, receipt } = await researchWrite(chain, "claimReward", [studyId, to]);
   const [event] = parseEventLogs({ abi: chain.researchPool.abi, logs: receipt.logs, eventName: "RewardClaimed" });
-  return { hash, amount: event!.args.amount };
+  return { hash, amount: event!.args.amount, to: event!.args.to };
 }

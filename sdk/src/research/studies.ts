@@ -186,18 +186,21 @@ export async function fund(chain: CaduceusChain, studyId: bigint, amount: bigint
   return { hash, approveHash, raised: contributed!.args.raised, funded };
 }
 
-/** A donor takes back everything it paid into a failed or cancelled study. */
-export async function refund(chain: CaduceusChain, studyId: bigint): Promise<{ hash: Hex; amount: bigint }> {
-  const { hash, receipt } = await researchWrite(chain, "refund", [studyId]);
+/**
+ * A donor takes back everything it paid into a failed or cancelled study, paid to `to` (default: the
+ * donor's own address; name another when the donor is a contract that cannot receive ETH).
+ */
+export async function refund(chain: CaduceusChain, studyId: bigint, to: Address = chain.account): Promise<{ hash: Hex; amount: bigint; to: Address }> {
+  const { hash, receipt } = await researchWrite(chain, "refund", [studyId, to]);
   const [event] = parseEventLogs({ abi: chain.researchPool.abi, logs: receipt.logs, eventName: "Refunded" });
-  return { hash, amount: event!.args.amount };
+  return { hash, amount: event!.args.amount, to: event!.args.to };
 }
 
-/** The researcher takes a funded study's funds minus the reward reserve (once). */
-export async function withdraw(chain: CaduceusChain, studyId: bigint): Promise<{ hash: Hex; amount: bigint }> {
-  const { hash, receipt } = await researchWrite(chain, "withdraw", [studyId]);
+/** The researcher takes a funded study's funds minus the reward reserve (once, after the funding deadline), paid to `to` (default: itself). */
+export async function withdraw(chain: CaduceusChain, studyId: bigint, to: Address = chain.account): Promise<{ hash: Hex; amount: bigint; to: Address }> {
+  const { hash, receipt } = await researchWrite(chain, "withdraw", [studyId, to]);
   const [event] = parseEventLogs({ abi: chain.researchPool.abi, logs: receipt.logs, eventName: "FundsWithdrawn" });
-  return { hash, amount: event!.args.amount };
+  return { hash, amount: event!.args.amount, to: event!.args.to };
 }
 
 /** The researcher cancels a study that is still funding; donors then pull refunds. */
@@ -206,11 +209,15 @@ export async function cancelStudy(chain: CaduceusChain, studyId: bigint): Promis
   return { hash };
 }
 
-/** The researcher ends data collection; the reserve of contributions never accepted goes back to them. */
-export async function closeStudy(chain: CaduceusChain, studyId: bigint): Promise<{ hash: Hex; reserveReleased: bigint }> {
-  const { hash, receipt } = await researchWrite(chain, "closeStudy", [studyId]);
+/**
+ * The researcher ends data collection after the funding deadline; the reserve of slots neither
+ * accepted nor pending goes to `to` (default: itself). Pending submissions keep their slot; calling
+ * again on a closed study releases the slots that rejections freed since.
+ */
+export async function closeStudy(chain: CaduceusChain, studyId: bigint, to: Address = chain.account): Promise<{ hash: Hex; reserveReleased: bigint; to: Address }> {
+  const { hash, receipt } = await researchWrite(chain, "closeStudy", [studyId, to]);
   const [event] = parseEventLogs({ abi: chain.researchPool.abi, logs: receipt.logs, eventName: "StudyClosed" });
-  return { hash, reserveReleased: event!.args.reserveReleased };
+  return { hash, reserveReleased: event!.args.reserveReleased, to: event!.args.to };
 }
 
 /** Symbol and decimals of a study's token ("ETH", 18 for the zero address). */

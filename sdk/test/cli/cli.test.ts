@@ -471,9 +471,16 @@ describe("caduceus study", () => {
     const twice = await cli(["study", "claim", id], as("patient"));
     assert.equal(twice.code, 6);
     assert.match(twice.stderr, /no unclaimed reward/);
-    const withdrawn = await cli(["study", "withdraw", id], as("researcher"));
+    const tooEarly = await cli(["study", "withdraw", id], as("researcher"));
+    assert.equal(tooEarly.code, 6);
+    assert.match(tooEarly.stderr, /stays in until its funding deadline/);
+    await lc.publicClient.request({ method: "evm_increaseTime" as never, params: [7 * 86_400 + 1] as never });
+    await lc.publicClient.request({ method: "evm_mine" as never, params: [] as never });
+    assert.equal((await cli(["study", "withdraw", id, "--to", "0x1234"], as("researcher"))).code, 2, "--to must be an address");
+    const vault = lc.accounts.stranger.address;
+    const withdrawn = await cli(["study", "withdraw", id, "--to", vault], as("researcher"));
     assert.equal(withdrawn.code, 0, withdrawn.stderr);
-    assert.match(withdrawn.stdout, /Withdrew 2 ETH from study/);
+    assert.match(withdrawn.stdout, new RegExp(`Withdrew 2 ETH from study ${id} to ${vault}\\.`));
     const refund = await cli(["study", "refund", id], as("stranger"));
     assert.equal(refund.code, 6);
     assert.match(refund.stderr, /refunds are paid only by failed or cancelled studies/);

@@ -237,6 +237,10 @@ describe("research pool end to end", () => {
     }
     await assert.rejects(claimReward(chains.stranger, studyId), code("REVERT_ResearchWrongDataStatus"));
 
+    // The funds stay in until the funding deadline has passed.
+    await assert.rejects(withdraw(chains.researcher, studyId), code("REVERT_ResearchBeforeDeadline", /stays in until its funding deadline/));
+    await lc.publicClient.request({ method: "evm_increaseTime" as never, params: [7 * DAY + 1] as never });
+    await lc.publicClient.request({ method: "evm_mine" as never });
     const before = await balance(lc.accounts.researcher.address);
     const withdrawn = await withdraw(chains.researcher, studyId);
     assert.equal(withdrawn.amount, GOAL - REWARD * 4n);

@@ -144,6 +144,7 @@ export function handleRefunded(event: Refunded): void {
   const refund = new Refund(eventId(event));
   refund.study = id;
   refund.contributor = params.contributor;
+  refund.recipient = params.to;
   refund.amount = params.amount;
   refund.blockNumber = event.block.number;
   refund.blockTimestamp = event.block.timestamp;
@@ -163,7 +164,10 @@ export function handleStudyClosed(event: StudyClosed): void {
   const study = Study.load(uint256Id(event.params.studyId));
   if (study == null) return;
   study.closed = true;
-  study.reserveReleased = event.params.reserveReleased;
+  // Closing again releases the slots rejections freed since: the amounts add up.
+  const before = study.reserveReleased;
+  if (before === null) study.reserveReleased = event.params.reserveReleased;
+  else study.reserveReleased = before!.plus(event.params.reserveReleased);
   study.save();
 }
 
@@ -241,6 +245,7 @@ export function handleRewardClaimed(event: RewardClaimed): void {
   claim.study = study;
   claim.patient = params.patient;
   claim.contribution = id;
+  claim.recipient = params.to;
   claim.amount = params.amount;
   claim.blockNumber = event.block.number;
   claim.blockTimestamp = event.block.timestamp;

@@ -148,12 +148,13 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
   }
 
   // Research: A funded, the patient's contribution accepted and the other patient's waiting;
-  // B funded without contributions; C still funding; D cancelled after the donor's contribution.
-  const study = async (goal: bigint) => {
+  // B funded without contributions; C still funding; D cancelled after the donor's contribution;
+  // E funded, its deadline passed by the end of the fixture (withdrawing and closing wait for it).
+  const study = async (goal: bigint, deadline = now + 30 * DAY) => {
     const params = {
       token: zeroAddress,
       goal,
-      deadline: now + 30 * DAY,
+      deadline,
       reward: FINNEY,
       maxContributions: 3,
       categories: 1 << Category.Lab,
@@ -169,7 +170,9 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
     open: await study(3n * FINNEY),
     funding: await study(1000n * FINNEY),
     cancelled: await study(1000n * FINNEY),
+    ended: await study(3n * FINNEY, (await time.latest()) + 300),
   };
+  await fund(studies.ended, 3n * FINNEY);
   await fund(studies.funded, 3n * FINNEY);
   await fund(studies.open, 3n * FINNEY);
   await fund(studies.cancelled, FINNEY);
@@ -192,6 +195,7 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
   ]);
   await delayedEmergency.write.proposeContacts([contacts, 2, cid("shares")], as(c.patient));
   await c.emergencyAccess.write.request([patient, Justification.UNCONSCIOUS, cid("note"), 4 * HOUR], as(c.doctor));
+  // Past the emergency cooldown, and past study E's deadline (300 s).
   await time.increase(LIMITS.cooldown + 1);
 
   return {

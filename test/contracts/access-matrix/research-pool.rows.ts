@@ -24,22 +24,28 @@ export const researchPoolRows: ContractRows = {
       refused: studyResearcherOnly("funding"),
     },
     {
-      fn: "claimReward(uint256)",
+      fn: "claimReward(uint256,address)",
       allowed: ["patient"],
-      call: (c, a) => c.researchPool.write.claimReward([c.studies.funded], by(c, a)),
+      call: (c, a) => c.researchPool.write.claimReward([c.studies.funded, who(c, a)], by(c, a)),
       refused: (c, a) => revert("ResearchWrongDataStatus", c.studies.funded, who(c, a)),
     },
     {
-      fn: "closeStudy(uint256)",
+      fn: "closeStudy(uint256,address)",
       allowed: ["researcher"],
-      call: (c, a) => c.researchPool.write.closeStudy([c.studies.open], by(c, a)),
-      refused: studyResearcherOnly("open"),
+      call: (c, a) => c.researchPool.write.closeStudy([c.studies.ended, who(c, a)], by(c, a)),
+      refused: studyResearcherOnly("ended"),
     },
     {
       fn: "contribute(uint256,uint256)",
       allowed: "everyone",
       why: "anyone may fund a study",
       call: (c, a) => c.researchPool.write.contribute([c.studies.funding, FINNEY], { ...by(c, a), value: FINNEY }),
+      fails: {
+        researcher: {
+          because: "a researcher's own money does not count toward its study's goal",
+          outcome: (c) => revert("ResearchSelfFunding", c.studies.funding, who(c, "researcher")),
+        },
+      },
     },
     {
       fn: `createStudy(${T.StudyParams})`,
@@ -62,9 +68,9 @@ export const researchPoolRows: ContractRows = {
       refused: (c, a) => revert("ResearchNotResearcher", who(c, a)),
     },
     {
-      fn: "refund(uint256)",
+      fn: "refund(uint256,address)",
       allowed: ["donor"],
-      call: (c, a) => c.researchPool.write.refund([c.studies.cancelled], by(c, a)),
+      call: (c, a) => c.researchPool.write.refund([c.studies.cancelled, who(c, a)], by(c, a)),
       refused: (c, a) => revert("ResearchNothingToRefund", c.studies.cancelled, who(c, a)),
     },
     {
@@ -91,10 +97,10 @@ export const researchPoolRows: ContractRows = {
       refused: (c) => revert("ResearchIneligibleRecord", c.hospitalRecord.id),
     },
     {
-      fn: "withdraw(uint256)",
+      fn: "withdraw(uint256,address)",
       allowed: ["researcher"],
-      call: (c, a) => c.researchPool.write.withdraw([c.studies.open], by(c, a)),
-      refused: studyResearcherOnly("open"),
+      call: (c, a) => c.researchPool.write.withdraw([c.studies.ended, who(c, a)], by(c, a)),
+      refused: studyResearcherOnly("ended"),
     },
   ],
 };

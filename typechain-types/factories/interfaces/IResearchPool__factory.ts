@@ -21,6 +21,22 @@
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint48",
+        "name": "deadline",
+        "type": "uint48"
+      }
+    ],
+    "name": "ResearchBeforeDeadline",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "expected",
         "type": "uint256"
       },
@@ -200,6 +216,43 @@
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "uint48",
+        "name": "reviewDeadline",
+        "type": "uint48"
+      }
+    ],
+    "name": "ResearchReviewOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "researcher",
+        "type": "address"
+      }
+    ],
+    "name": "ResearchSelfFunding",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "studyId",
+        "type": "uint256"
       }
     ],
     "name": "ResearchStudyClosed",
@@ -300,6 +353,11 @@
       }
     ],
     "name": "ResearchWrongStatus",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ResearchZeroRecipient",
     "type": "error"
   },
   {
@@ -436,6 +494,12 @@
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
@@ -461,6 +525,12 @@
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "amount",
@@ -483,6 +553,12 @@
         "indexed": true,
         "internalType": "address",
         "name": "patient",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
         "type": "address"
       },
       {
@@ -516,6 +592,12 @@
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       },
       {
         "indexed": false,
@@ -663,6 +745,11 @@
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "claimReward",
@@ -676,6 +763,11 @@
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "closeStudy",
@@ -812,6 +904,11 @@
             "internalType": "uint8",
             "name": "rejectReason",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint48",
+            "name": "reviewDeadline",
+            "type": "uint48"
           }
         ],
         "internalType": "struct DataContribution",
@@ -880,6 +977,16 @@
             "type": "uint32"
           },
           {
+            "internalType": "uint32",
+            "name": "pending",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "released",
+            "type": "uint32"
+          },
+          {
             "internalType": "uint128",
             "name": "goal",
             "type": "uint128"
@@ -933,6 +1040,11 @@
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "refund",
@@ -1037,6 +1149,11 @@
         "internalType": "uint256",
         "name": "studyId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
       }
     ],
     "name": "withdraw",

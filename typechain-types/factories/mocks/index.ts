@@ -4,5 +4,8 @@
 export { MockERC1271Wallet__factory } from './MockERC1271Wallet__factory.js';
 export { MockERC20__factory } from './MockERC20__factory.js';
 export { MockFeeOnTransferERC20__factory } from './MockFeeOnTransferERC20__factory.js';
+export { MockFlashTopUp__factory } from './MockFlashTopUp__factory.js';
 export { MockForceSend__factory } from './MockForceSend__factory.js';
+export { MockNoEthReceiver__factory } from './MockNoEthReceiver__factory.js';
 export { MockReentrantReceiver__factory } from './MockReentrantReceiver__factory.js';
+export { MockSybilFunder__factory } from './MockSybilFunder__factory.js';

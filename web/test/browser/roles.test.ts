@@ -1,6 +1,6 @@
 /**
  * The role pages in Chromium against a real chain, content store and build: a researcher opens a
- * study, a donor funds it and the researcher withdraws; a study that misses its goal refunds its
+ * study, a donor funds it and the researcher withdraws after the funding deadline; a study that misses its goal refunds its
  * donor once the node's clock passes the deadline; governance admits, suspends and reinstates a
  * hospital and verifies an auditor; a patient names three emergency contacts with a threshold of
  * two in the browser, and two of them open a doctor's emergency request; a patient joins a study,
@@ -71,7 +71,7 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     await form.getByLabel("Funding goal (ETH)").fill("1");
     await form.getByLabel("Reward per accepted contribution (ETH)").fill("0.01");
     await form.getByLabel("Most contributions").fill("10");
-    await form.getByLabel("Days open for funding").fill("30");
+    await form.getByLabel("Days open for funding").fill("1");
     await form.getByRole("button", { name: "Store the protocol and open the study" }).click();
     await confirmed(form, r.logs, "study");
     assert.match(await r.page.getByTestId("study-created").innerText(), /Study #1 is open/);
@@ -93,6 +93,8 @@ describe("role pages in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${
     assert.match((await card.getByTestId("funding-chart").getAttribute("aria-label"))!, /100%/);
     await d.page.context().close();
 
+    // The funds stay in until the funding deadline has passed (a top-up cannot be taken straight out).
+    await advanceTime(stack, 2 * 86_400);
     const w = await openApp(stack, researcher.address, "research");
     await connect(w.page);
     const before = await stack.chain.publicClient.getBalance({ address: researcher.address });

@@ -45,12 +45,16 @@ As a verified researcher:
   study accept <id> --patient <address>
   study reject <id> --patient <address> --reason <CODE>
       Decide a contribution; an accepted one pays the patient the reward.
-  study withdraw <id>         The funds of a funded study minus the reward reserve, once.
+  study withdraw <id> [--to <address>]
+      The funds of a funded study minus the reward reserve, once, after its funding deadline.
   study cancel <id>           Cancel a study still funding (donors get refunds).
-  study close <id>            End data collection; the unused reserve comes back to you.
+  study close <id> [--to <address>]
+      After the funding deadline, end data collection; the reserve of slots neither accepted nor
+      waiting for your answer comes back (again later for submissions you reject after closing).
 As a donor (anyone):
   study fund <id> --amount <amount>   ERC-20 studies: the pool is approved for the amount first.
-  study refund <id>           Take back what you paid into a failed or cancelled study.
+  study refund <id> [--to <address>]
+      Take back what you paid into a failed or cancelled study.
 As a patient:
   study join <id> [--days <n>]
       Consent to the study: an anonymized-only HRESCH policy for its researcher, in its
@@ -59,7 +63,9 @@ As a patient:
   study contribute <id> [--record <recordId>]
       Deliver a de-identified copy of one matching record (the first that qualifies by default)
       and submit it to the study.
-  study claim <id>            Pull the reward of your accepted contribution.
+  study claim <id> [--to <address>]
+      Pull the reward of your accepted contribution (or of one left unanswered for 30 days).
+Payments go to your own address unless --to names another (e.g. when you act from a contract).
 Anyone:
   study list                  Every study, newest first, with its funding progress.
   study show <id>
@@ -80,6 +86,7 @@ export interface StudyFlags {
   token?: string;
   amount?: string;
   reason?: string;
+  to?: string;
 }
 
 const DAY = 86_400;
@@ -88,6 +95,9 @@ const address = (value: string | undefined, what: string): Address => {
   if (!value || !isAddress(value)) throw new UsageError(`${what} must be an address.`);
   return getAddress(value);
 };
+
+/** `--to <address>` names who is paid; the caller's own address by default. */
+const recipient = (flags: StudyFlags, self: Address): Address => (flags.to === undefined ? self : address(flags.to, "--to"));
 
 function studyId(value: string | undefined, sub: string): bigint {
   if (!value || !/^[1-9]\d*$/.test(value)) throw new UsageError(`study ${sub} needs a study id (a positive integer).`);
@@ -158,10 +168,11 @@ export async function studyCommand(ctx: CliContext, out: Output, args: string[],
       const id = studyId(target, sub);
       const chain = await ctx.chain(true);
       const pay = sub === "refund" ? refund : sub === "withdraw" ? withdraw : claimReward;
-      const result = await pay(chain, id);
+      const result = await pay(chain, id, recipient(flags, chain.account));
       const fmt = await money(chain, (await getStudy(chain, id)).token);
       const what = { refund: "Refunded", withdraw: "Withdrew", claim: "Claimed a reward of" }[sub];
-      return out.result({ studyId: id, ...result }, `${what} ${fmt(result.amount)} from study ${id}.`);
+      const toWhom = result.to === chain.account ? "" : ` to ${result.to}`;
+      return out.result({ studyId: id, ...result }, `${what} ${fmt(result.amount)} from study ${id}${toWhom}.`);
     }
     case "cancel": {
       const id = studyId(target, sub);
@@ -171,9 +182,10 @@ export async function studyCommand(ctx: CliContext, out: Output, args: string[],
     case "close": {
       const id = studyId(target, sub);
       const chain = await ctx.chain(true);
-      const result = await closeStudy(chain, id);
+      const result = await closeStudy(chain, id, recipient(flags, chain.account));
       const fmt = await money(chain, (await getStudy(chain, id)).token);
-      return out.result({ studyId: id, ...result }, `Study ${id} closed to data contributions; ${fmt(result.reserveReleased)} of unused reserve came back to you.`);
+      const toWhom = result.to === chain.account ? "you" : result.to;
+      return out.result({ studyId: id, ...result }, `Study ${id} closed to data contributions; ${fmt(result.reserveReleased)} of unused reserve went to ${toWhom}.`);
     }
     case "join": {
       const id = studyId(target, sub);
