@@ -16,6 +16,7 @@ getContractFactory(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | Fa
 getContractFactory(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.KeyRegistry__factory>
 getContractFactory(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.RecordRegistry__factory>
 getContractFactory(name: 'ResearchPool', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ResearchPool__factory>
+getContractFactory(name: 'IConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsentManager__factory>
 getContractFactory(name: 'IConsortium', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsortium__factory>
 getContractFactory(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IEmergencyAccess__factory>
 getContractFactory(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IKeyRegistry__factory>
@@ -26,7 +27,6 @@ getContractFactory(name: 'MockERC20', signerOrOptions?: ethers.Signer | FactoryO
 getContractFactory(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockFeeOnTransferERC20__factory>
 getContractFactory(name: 'MockForceSend', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockForceSend__factory>
 getContractFactory(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.MockReentrantReceiver__factory>
-getContractFactory(name: 'IConsentManager', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IConsentManager__factory>
 
   getContractAt(name: 'ConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ConsentManager>
 getContractAt(name: 'Consortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Consortium>
@@ -34,6 +34,7 @@ getContractAt(name: 'EmergencyAccess', address: string | ethers.Addressable, sig
 getContractAt(name: 'KeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.KeyRegistry>
 getContractAt(name: 'RecordRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.RecordRegistry>
 getContractAt(name: 'ResearchPool', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ResearchPool>
+getContractAt(name: 'IConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsentManager>
 getContractAt(name: 'IConsortium', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsortium>
 getContractAt(name: 'IEmergencyAccess', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IEmergencyAccess>
 getContractAt(name: 'IKeyRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IKeyRegistry>
@@ -44,7 +45,6 @@ getContractAt(name: 'MockERC20', address: string | ethers.Addressable, signer?: 
 getContractAt(name: 'MockFeeOnTransferERC20', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockFeeOnTransferERC20>
 getContractAt(name: 'MockForceSend', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockForceSend>
 getContractAt(name: 'MockReentrantReceiver', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.MockReentrantReceiver>
-getContractAt(name: 'IConsentManager', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IConsentManager>
 
   deployContract(name: 'ConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 deployContract(name: 'Consortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
@@ -52,6 +52,7 @@ deployContract(name: 'EmergencyAccess', signerOrOptions?: ethers.Signer | Deploy
 deployContract(name: 'KeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
 deployContract(name: 'ResearchPool', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ResearchPool>
+deployContract(name: 'IConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 deployContract(name: 'IConsortium', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IEmergencyAccess', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
@@ -62,7 +63,6 @@ deployContract(name: 'MockERC20', signerOrOptions?: ethers.Signer | DeployContra
 deployContract(name: 'MockFeeOnTransferERC20', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
 deployContract(name: 'MockForceSend', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
 deployContract(name: 'MockReentrantReceiver', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
-deployContract(name: 'IConsentManager', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 
   deployContract(name: 'ConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ConsentManager>
 deployContract(name: 'Consortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Consortium>
@@ -70,6 +70,7 @@ deployContract(name: 'EmergencyAccess', args: any[], signerOrOptions?: ethers.Si
 deployContract(name: 'KeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.KeyRegistry>
 deployContract(name: 'RecordRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.RecordRegistry>
 deployContract(name: 'ResearchPool', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ResearchPool>
+deployContract(name: 'IConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 deployContract(name: 'IConsortium', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsortium>
 deployContract(name: 'IEmergencyAccess', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IEmergencyAccess>
 deployContract(name: 'IKeyRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IKeyRegistry>
@@ -80,7 +81,6 @@ deployContract(name: 'MockERC20', args: any[], signerOrOptions?: ethers.Signer |
 deployContract(name: 'MockFeeOnTransferERC20', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockFeeOnTransferERC20>
 deployContract(name: 'MockForceSend', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockForceSend>
 deployContract(name: 'MockReentrantReceiver', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.MockReentrantReceiver>
-deployContract(name: 'IConsentManager', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IConsentManager>
 
     // default types
     getContractFactory(

@@ -18,6 +18,8 @@ export { EmergencyAccess__factory } from './factories/EmergencyAccess__factory.j
 export { KeyRegistry__factory } from './factories/KeyRegistry__factory.js';
 export { RecordRegistry__factory } from './factories/RecordRegistry__factory.js';
 export { ResearchPool__factory } from './factories/ResearchPool__factory.js';
+export type { IConsentManager } from './interfaces/IConsentManager.js';
+export { IConsentManager__factory } from './factories/interfaces/IConsentManager__factory.js';
 export type { IConsortium } from './interfaces/IConsortium.js';
 export { IConsortium__factory } from './factories/interfaces/IConsortium__factory.js';
 export type { IEmergencyAccess } from './interfaces/IEmergencyAccess.js';
@@ -38,5 +40,3 @@ export type { MockForceSend } from './mocks/MockForceSend.js';
 export { MockForceSend__factory } from './factories/mocks/MockForceSend__factory.js';
 export type { MockReentrantReceiver } from './mocks/MockReentrantReceiver.js';
 export { MockReentrantReceiver__factory } from './factories/mocks/MockReentrantReceiver__factory.js';
-export type { IConsentManager } from './interfaces/IConsentManager.js';
-export { IConsentManager__factory } from './factories/interfaces/IConsentManager__factory.js';

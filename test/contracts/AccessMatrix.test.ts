@@ -96,9 +96,9 @@ const TABLE: Row[] = [
     refusal: governanceOnly,
   },
   {
-    fn: "Consortium.addStaff",
+    fn: "Consortium.proposeStaff",
     contract: "consortium",
-    call: (c, a) => c.consortium.write.addStaff([getAddress(fresh(`s-${a}`).slice(0, 42))], { account: c.wallets[a].account }),
+    call: (c, a) => c.consortium.write.proposeStaff([getAddress(fresh(`s-${a}`).slice(0, 42))], { account: c.wallets[a].account }),
     allowed: ["hospital"],
     refusal: (c, a) =>
       a === "suspendedHospital" ? ["ConsortiumHospitalSuspended", [who(c, a)]] : ["ConsortiumUnknownHospital", [who(c, a)]],

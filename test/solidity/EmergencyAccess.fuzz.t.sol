@@ -30,7 +30,9 @@ contract EmergencyAccessFuzzTest is CheatCodes {
         emergency = new EmergencyAccess(consortium, registry, 0, EmergencyLimits(1 days, 2 hours, 0));
         consortium.admitHospital(HOSPITAL, "Fuzz General", "");
         VM.prank(HOSPITAL);
-        consortium.addStaff(DOCTOR);
+        consortium.proposeStaff(DOCTOR);
+        VM.prank(DOCTOR);
+        consortium.acceptStaff(HOSPITAL);
         VM.warp(1_000_000);
     }
 

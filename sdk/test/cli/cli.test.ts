@@ -270,9 +270,12 @@ describe("caduceus access", () => {
     const request = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "TREAT", "--json"], as("doctor"));
     assert.equal(request.code, 0, request.stderr);
     assert.equal(json(request).outcome, "Granted");
-    const denied = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "TREAT"], as("stranger"));
+    const denied = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "CAREMGT"], as("doctor"));
     assert.equal(denied.code, 0, "a denial is an answer, not a failure");
-    assert.match(denied.stdout, /Denied: the policy is for someone else/);
+    assert.match(denied.stdout, /Denied: the policy does not allow this purpose/);
+    const stranger = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "TREAT"], as("stranger"));
+    assert.notEqual(stranger.code, 0, "a stranger's request is refused and leaves no log entry");
+    assert.match(stranger.stderr, /policy is for someone else/);
 
     const out = join(dir, "shared.json");
     const early = await cli(["access", "read", recordId, "--purpose", "TREAT", "--out", out], as("doctor"));
