@@ -121,14 +121,28 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     const staff = page.getByTestId("staff");
     await staff.getByTestId("staff-member").first().waitFor();
     const before = await staff.getByTestId("staff-member").count();
+    // The hospital proposes; the account is not staff until it accepts on its own doctor page.
     await staff.getByLabel("Add a doctor (their account)").fill(stranger.address);
-    await staff.getByRole("button", { name: "Add to staff" }).click();
-    const added = staff.getByTestId("staff-member").filter({ hasText: stranger.address });
+    await staff.getByRole("button", { name: "Propose for staff" }).click();
+    await staff.getByTestId("staff-proposal").filter({ hasText: stranger.address }).waitFor();
+    assert.equal(await staff.getByTestId("staff-member").count(), before, "a proposal is not an appointment");
+    const d = await open(stranger.address, "doctor");
+    await connect(d.page);
+    const appointment = d.page.getByTestId("appointment");
+    await appointment.waitFor();
+    assert.match(await appointment.innerText(), /proposes you for its staff/);
+    await appointment.getByRole("button", { name: "Accept" }).click();
+    await appointment.waitFor({ state: "detached" });
+    const again = await open(hospital.address, "hospital");
+    await connect(again.page);
+    const staffNow = again.page.getByTestId("staff");
+    const added = staffNow.getByTestId("staff-member").filter({ hasText: stranger.address });
     await added.waitFor();
-    assert.equal(await staff.getByTestId("staff-member").count(), before + 1);
+    assert.equal(await staffNow.getByTestId("staff-member").count(), before + 1);
+    assert.equal(await staffNow.getByTestId("staff-proposal").count(), 0);
     await added.getByRole("button", { name: "Remove" }).click();
     await added.waitFor({ state: "detached" });
-    assert.equal(await staff.getByTestId("staff-member").count(), before);
+    assert.equal(await staffNow.getByTestId("staff-member").count(), before);
   });
 
   it("the patient gives a doctor access, sees the grant and the log, and revokes both", async () => {
@@ -417,7 +431,7 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     await connect(h.page);
     const staff = h.page.getByTestId("staff");
     await staff.getByLabel("Add a doctor (their account)").fill(doctor.address);
-    await staff.getByRole("button", { name: "Add to staff" }).click();
+    await staff.getByRole("button", { name: "Propose for staff" }).click();
     const reverted = staff.locator("[data-tx=failed]");
     await reverted.waitFor();
     assert.match(await reverted.innerText(), /ConsortiumAlreadyStaff/);
