@@ -461,3 +461,28 @@ describe("caduceus study", () => {
     assert.match(refund.stderr, /refunds are paid only by failed or cancelled studies/);
   });
 });
+
+describe("caduceus staff", () => {
+  it("the hospital proposes, the account accepts, the hospital lists and removes; nothing without acceptance", { timeout: 120_000 }, async () => {
+    const hospital = lc.accounts.hospital.address;
+    const stranger = lc.accounts.stranger.address;
+    const proposed = await cli(["staff", "propose", stranger], as("hospital"));
+    assert.equal(proposed.code, 0, proposed.stderr);
+    assert.match(proposed.stdout, /join when they run `caduceus staff accept <hospital>`/);
+    const pending = json(await cli(["staff", "list", "--json"], as("hospital")));
+    assert.deepEqual((pending.proposals as Array<{ account: string }>).map((p) => p.account), [stranger]);
+    assert.ok(!(pending.staff as Array<{ account: string }>).some((s) => s.account === stranger), "a proposal is not an appointment");
+
+    const byOther = await cli(["staff", "accept", hospital], as("researcher"));
+    assert.equal(byOther.code, 6, "only the proposed account can accept");
+    assert.match(byOther.stderr, /no pending staff proposal/);
+    const accepted = await cli(["staff", "accept", hospital], as("stranger"));
+    assert.equal(accepted.code, 0, accepted.stderr);
+    const listed = await cli(["staff", "list", hospital]);
+    assert.match(listed.stdout, new RegExp(`staff\\s+${stranger}`));
+
+    assert.equal((await cli(["staff", "remove", stranger], as("hospital"))).code, 0);
+    assert.doesNotMatch((await cli(["staff", "list", hospital])).stdout, new RegExp(stranger));
+    assert.equal((await cli(["staff", "propose", "not-an-address"], as("hospital"))).code, 2);
+  });
+});
