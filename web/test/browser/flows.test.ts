@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { BrowserContext, Page, Route } from "playwright-core";
 import type { Address } from "viem";
 import { newPolicyId, policyTerms, setPolicy } from "@caduceus/sdk/access/policies";
-import { requestAccess } from "@caduceus/sdk/access/requests";
+import { approve, requestAccess } from "@caduceus/sdk/access/requests";
 import { deriveIdentity, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
 import { setEmergencyContacts } from "@caduceus/sdk/emergency/contacts";
 import { RecordCategory } from "@caduceus/sdk/fhir/categories";
@@ -198,7 +198,10 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     await d.page.getByRole("button", { name: "Request access for Treatment" }).click();
     const outcome = d.page.getByTestId("request-outcome");
     await outcome.waitFor();
-    assert.match(await outcome.innerText(), /Access granted until/);
+    // The patient revoked this doctor's Treatment grant in the test above: even under an
+    // auto-approving policy the new request waits for the patient, who approves it.
+    assert.match(await outcome.innerText(), /waiting for the patient's approval/);
+    await approve(stack.chain.as(patient), doctor.address, "TREAT");
     await d.page.getByTestId("no-shared").waitFor();
 
     // The patient unlocks and delivers the keys; their wallet signs, the worker wraps.
