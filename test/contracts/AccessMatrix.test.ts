@@ -82,6 +82,13 @@ const TABLE: Row[] = [
     refusal: governanceOnly,
   },
   {
+    fn: "Consortium.dismissStaff",
+    contract: "consortium",
+    call: (c, a) => c.consortium.write.dismissStaff([c.doctor.account.address], { account: c.wallets[a].account }),
+    allowed: ["governance"],
+    refusal: governanceOnly,
+  },
+  {
     fn: "Consortium.setRolePurposes",
     contract: "consortium",
     call: (c, a) => c.consortium.write.setRolePurposes([Role.PAYER, 1n], { account: c.wallets[a].account }),
