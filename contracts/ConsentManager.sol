@@ -14,7 +14,8 @@ import {Category, CidCodec} from "./types/Records.sol";
 
 /// @title ConsentManager
 /// @notice See {IConsentManager}. A policy costs one slot (its terms' hash and version); a grant
-/// one slot (plus one for a record-scoped grant); key envelopes live only in events.
+/// one slot (plus one for a record-scoped grant, and one for a shared grant's parent epoch); key
+/// envelopes live only in events.
 contract ConsentManager is IConsentManager, EIP712 {
     /// @notice Most key deliveries in one call.
     uint256 public constant MAX_BATCH = 100;
@@ -46,6 +47,12 @@ contract ConsentManager is IConsentManager, EIP712 {
     mapping(address patient => mapping(address grantee => mapping(uint8 purpose => Grant))) private _grants;
     mapping(address patient => mapping(address grantee => mapping(uint8 purpose => bytes32 recordId)))
         private _grantRecords;
+    /// @dev Bumped each time a grant that was shared is replaced: shares made under an earlier
+    /// epoch died with the grant they came from and never revive.
+    mapping(address patient => mapping(address sharer => mapping(uint8 purpose => uint256 epoch))) private _shareEpochs;
+    /// @dev The sharer's epoch a shared grant was made under.
+    mapping(address patient => mapping(address recipient => mapping(uint8 purpose => uint256 epoch)))
+        private _sharedUnder;
 
     constructor(
         IConsortium consortium,
@@ -120,10 +127,16 @@ contract ConsentManager is IConsentManager, EIP712 {
         if (duration != 0 && block.timestamp + duration < expiresAt) {
             expiresAt = uint48(block.timestamp + duration);
         }
-        outcome = terms.autoApprove ? RequestOutcome.Granted : RequestOutcome.Pending;
-        Grant storage current = _grants[patient][msg.sender][purpose];
+        Grant memory current = _grants[patient][msg.sender][purpose];
+        // After the patient's revoke or denial, even an auto-approving policy waits for the patient.
+        bool refused = current.status == GrantStatus.Revoked || current.status == GrantStatus.Denied;
+        outcome = terms.autoApprove && !refused ? RequestOutcome.Granted : RequestOutcome.Pending;
         if (outcome == RequestOutcome.Pending && _inForce(current)) {
             revert ConsentGrantInForce(patient, msg.sender, purpose, current.expiresAt);
+        }
+        if (current.hasShared) {
+            // The grant being replaced was shared: its shares end with it.
+            ++_shareEpochs[patient][msg.sender][purpose];
         }
         _grants[patient][msg.sender][purpose] = Grant({
             sharedBy: address(0),
@@ -132,7 +145,8 @@ contract ConsentManager is IConsentManager, EIP712 {
             rights: rights,
             categories: terms.categories,
             anonymized: terms.anonymizedOnly,
-            recordScoped: terms.recordId != 0
+            recordScoped: terms.recordId != 0,
+            hasShared: false
         });
         if (terms.recordId != 0) {
             _grantRecords[patient][msg.sender][purpose] = terms.recordId;
@@ -199,8 +213,13 @@ contract ConsentManager is IConsentManager, EIP712 {
             rights: Rights.READ,
             categories: own.categories,
             anonymized: own.anonymized,
-            recordScoped: own.recordScoped
+            recordScoped: own.recordScoped,
+            hasShared: false
         });
+        _sharedUnder[patient][recipient][purpose] = _shareEpochs[patient][msg.sender][purpose];
+        if (!own.hasShared) {
+            _grants[patient][msg.sender][purpose].hasShared = true;
+        }
         if (own.recordScoped) {
             _grantRecords[patient][recipient][purpose] = _grantRecords[patient][msg.sender][purpose];
         }
@@ -324,11 +343,15 @@ contract ConsentManager is IConsentManager, EIP712 {
         uint8 purpose,
         uint8 rights
     ) private view returns (DenyReason) {
+        // Only someone a current policy addresses gets a log entry, even a denial: anyone else is
+        // refused with a revert, so that strangers cannot fill a patient's access log.
         bytes28 stored = _policies[patient][policyId].termsHash;
-        if (stored == 0 || stored != bytes28(_hashTerms(terms))) return DenyReason.UnknownPolicy;
+        if (stored == 0 || stored != bytes28(_hashTerms(terms))) {
+            revert ConsentUnknownPolicy(patient, policyId);
+        }
         bool named = terms.grantee != address(0);
         if (named ? terms.grantee != msg.sender : !CONSORTIUM.holdsRole(terms.role, msg.sender)) {
-            return DenyReason.NotGrantee;
+            revert ConsentNotGrantee(msg.sender, patient, policyId);
         }
         // A named grantee may declare through any role it holds; a role policy through that role.
         bool bound =
@@ -376,7 +399,8 @@ contract ConsentManager is IConsentManager, EIP712 {
     }
 
     /// @dev A grant in force whose holder (and, for a shared grant, whose sharer's own grant)
-    /// still may declare the purpose: suspension or an ended parent grant stops it at once.
+    /// still may declare the purpose: suspension or an ended parent grant stops it at once. A
+    /// shared grant also needs its parent to be the very grant it came from, not a later one.
     function _usableGrant(
         address patient,
         address grantee,
@@ -385,7 +409,10 @@ contract ConsentManager is IConsentManager, EIP712 {
         g = _grants[patient][grantee][purpose];
         if (!_inForce(g) || !_mayDeclare(grantee, purpose)) return (g, false);
         if (g.sharedBy == address(0)) return (g, true);
-        usable = _inForce(_grants[patient][g.sharedBy][purpose]) && _mayDeclare(g.sharedBy, purpose);
+        usable =
+            _inForce(_grants[patient][g.sharedBy][purpose]) &&
+            _sharedUnder[patient][grantee][purpose] == _shareEpochs[patient][g.sharedBy][purpose] &&
+            _mayDeclare(g.sharedBy, purpose);
     }
 
     /// @dev PATRQT (patient requested) is the patient's own choice of recipient, say a relative

@@ -20,6 +20,7 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     EnumerableSet.AddressSet private _hospitalList;
     mapping(address staff => address hospital) private _employers;
     mapping(address hospital => EnumerableSet.AddressSet) private _staffLists;
+    mapping(address hospital => mapping(address account => bool)) private _staffProposals;
     mapping(bytes32 role => uint256 purposes) private _rolePurposes;
 
     /// @param governance Initial default admin (timelock or Safe in production).
@@ -97,7 +98,7 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     // ---------------------------------------------------------------- hospitals
 
     /// @inheritdoc IConsortium
-    function addStaff(address account) external {
+    function proposeStaff(address account) external {
         Hospital storage h = _admitted(msg.sender);
         if (h.suspended) {
             revert ConsortiumHospitalSuspended(msg.sender);
@@ -105,17 +106,41 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         if (account == address(0)) {
             revert ConsortiumZeroAddress();
         }
-        if (_hospitals[account].id != 0) {
-            revert ConsortiumRoleConflict(account);
-        }
-        address employer = _employers[account];
-        if (employer != address(0)) {
-            revert ConsortiumAlreadyStaff(account, employer);
+        _checkMayJoin(account);
+        if (_staffProposals[msg.sender][account]) {
+            revert ConsortiumStaffAlreadyProposed(msg.sender, account);
         }
 
-        _employers[account] = msg.sender;
-        _staffLists[msg.sender].add(account);
-        emit StaffAdded(msg.sender, account);
+        _staffProposals[msg.sender][account] = true;
+        emit StaffProposed(msg.sender, account);
+    }
+
+    /// @inheritdoc IConsortium
+    function withdrawStaffProposal(address account) external {
+        _admitted(msg.sender);
+        if (!_staffProposals[msg.sender][account]) {
+            revert ConsortiumNoStaffProposal(msg.sender, account);
+        }
+
+        delete _staffProposals[msg.sender][account];
+        emit StaffProposalWithdrawn(msg.sender, account);
+    }
+
+    /// @inheritdoc IConsortium
+    function acceptStaff(address hospitalAccount_) external {
+        if (!_staffProposals[hospitalAccount_][msg.sender]) {
+            revert ConsortiumNoStaffProposal(hospitalAccount_, msg.sender);
+        }
+        // The proposal was made by an admitted hospital, which may have been suspended since.
+        if (_hospitals[hospitalAccount_].suspended) {
+            revert ConsortiumHospitalSuspended(hospitalAccount_);
+        }
+        _checkMayJoin(msg.sender);
+
+        delete _staffProposals[hospitalAccount_][msg.sender];
+        _employers[msg.sender] = hospitalAccount_;
+        _staffLists[hospitalAccount_].add(msg.sender);
+        emit StaffAdded(hospitalAccount_, msg.sender);
     }
 
     /// @inheritdoc IConsortium
@@ -124,10 +149,16 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         if (_employers[account] != msg.sender) {
             revert ConsortiumNotStaff(account, msg.sender);
         }
+        _removeStaff(msg.sender, account);
+    }
 
-        delete _employers[account];
-        _staffLists[msg.sender].remove(account);
-        emit StaffRemoved(msg.sender, account);
+    /// @inheritdoc IConsortium
+    function dismissStaff(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address employer = _employers[account];
+        if (employer == address(0)) {
+            revert ConsortiumNotStaff(account, address(0));
+        }
+        _removeStaff(employer, account);
     }
 
     // ---------------------------------------------------------------- views
@@ -195,6 +226,11 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
+    function isStaffProposed(address hospitalAccount_, address account) external view returns (bool) {
+        return _staffProposals[hospitalAccount_][account];
+    }
+
+    /// @inheritdoc IConsortium
     function staffCount(address hospitalAccount_) external view returns (uint256) {
         return _staffLists[hospitalAccount_].length();
     }
@@ -212,6 +248,23 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         if (h.id == 0) {
             revert ConsortiumUnknownHospital(account);
         }
+    }
+
+    /// @dev Staff are neither hospitals nor staff of another hospital (one employer at a time).
+    function _checkMayJoin(address account) private view {
+        if (_hospitals[account].id != 0) {
+            revert ConsortiumRoleConflict(account);
+        }
+        address employer = _employers[account];
+        if (employer != address(0)) {
+            revert ConsortiumAlreadyStaff(account, employer);
+        }
+    }
+
+    function _removeStaff(address employer, address account) private {
+        delete _employers[account];
+        _staffLists[employer].remove(account);
+        emit StaffRemoved(employer, account);
     }
 
     function _setRolePurposes(bytes32 role, uint256 purposes) private {

@@ -34,8 +34,11 @@ const [, , , , , , , , , , newHospital, newDoctor, ...others] = await c.viem.get
 await measure("Consortium.admitHospital", () =>
   c.consortium.write.admitHospital([newHospital.account.address, "Example Regional", "0x01"]),
 );
-await measure("Consortium.addStaff", () =>
-  c.consortium.write.addStaff([newDoctor.account.address], { account: newHospital.account }),
+await measure("Consortium.proposeStaff", () =>
+  c.consortium.write.proposeStaff([newDoctor.account.address], { account: newHospital.account }),
+);
+await measure("Consortium.acceptStaff", () =>
+  c.consortium.write.acceptStaff([newHospital.account.address], { account: newDoctor.account }),
 );
 await measure("Consortium.suspendHospital", () => c.consortium.write.suspendHospital([newHospital.account.address]));
 

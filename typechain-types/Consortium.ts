@@ -13,13 +13,13 @@ export declare namespace IConsortium {
     }
 
   export interface ConsortiumInterface extends Interface {
-    getFunction(nameOrSignature: "DEFAULT_ADMIN_ROLE" | "acceptDefaultAdminTransfer" | "addStaff" | "admitHospital" | "beginDefaultAdminTransfer" | "cancelDefaultAdminTransfer" | "changeDefaultAdminDelay" | "defaultAdmin" | "defaultAdminDelay" | "defaultAdminDelayIncreaseWait" | "employerOf" | "getRoleAdmin" | "grantRole" | "hasRole" | "holdsRole" | "hospital" | "hospitalAccount" | "hospitalCount" | "hospitals" | "isActiveHospital" | "isActiveStaff" | "mayDeclare" | "owner" | "pendingDefaultAdmin" | "pendingDefaultAdminDelay" | "reinstateHospital" | "removeStaff" | "renounceRole" | "revokeRole" | "rolePurposes" | "rollbackDefaultAdminDelay" | "setRolePurposes" | "staff" | "staffCount" | "supportsInterface" | "suspendHospital"): FunctionFragment;
+    getFunction(nameOrSignature: "DEFAULT_ADMIN_ROLE" | "acceptDefaultAdminTransfer" | "acceptStaff" | "admitHospital" | "beginDefaultAdminTransfer" | "cancelDefaultAdminTransfer" | "changeDefaultAdminDelay" | "defaultAdmin" | "defaultAdminDelay" | "defaultAdminDelayIncreaseWait" | "dismissStaff" | "employerOf" | "getRoleAdmin" | "grantRole" | "hasRole" | "holdsRole" | "hospital" | "hospitalAccount" | "hospitalCount" | "hospitals" | "isActiveHospital" | "isActiveStaff" | "isStaffProposed" | "mayDeclare" | "owner" | "pendingDefaultAdmin" | "pendingDefaultAdminDelay" | "proposeStaff" | "reinstateHospital" | "removeStaff" | "renounceRole" | "revokeRole" | "rolePurposes" | "rollbackDefaultAdminDelay" | "setRolePurposes" | "staff" | "staffCount" | "supportsInterface" | "suspendHospital" | "withdrawStaffProposal"): FunctionFragment;
 
-    getEvent(nameOrSignatureOrTopic: "DefaultAdminDelayChangeCanceled" | "DefaultAdminDelayChangeScheduled" | "DefaultAdminTransferCanceled" | "DefaultAdminTransferScheduled" | "HospitalAdmitted" | "HospitalReinstated" | "HospitalSuspended" | "RoleAdminChanged" | "RoleGranted" | "RolePurposesSet" | "RoleRevoked" | "StaffAdded" | "StaffRemoved"): EventFragment;
+    getEvent(nameOrSignatureOrTopic: "DefaultAdminDelayChangeCanceled" | "DefaultAdminDelayChangeScheduled" | "DefaultAdminTransferCanceled" | "DefaultAdminTransferScheduled" | "HospitalAdmitted" | "HospitalReinstated" | "HospitalSuspended" | "RoleAdminChanged" | "RoleGranted" | "RolePurposesSet" | "RoleRevoked" | "StaffAdded" | "StaffProposalWithdrawn" | "StaffProposed" | "StaffRemoved"): EventFragment;
 
     encodeFunctionData(functionFragment: 'DEFAULT_ADMIN_ROLE', values?: undefined): string;
 encodeFunctionData(functionFragment: 'acceptDefaultAdminTransfer', values?: undefined): string;
-encodeFunctionData(functionFragment: 'addStaff', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'acceptStaff', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'admitHospital', values: [AddressLike, string, BytesLike]): string;
 encodeFunctionData(functionFragment: 'beginDefaultAdminTransfer', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'cancelDefaultAdminTransfer', values?: undefined): string;
@@ -27,6 +27,7 @@ encodeFunctionData(functionFragment: 'changeDefaultAdminDelay', values: [BigNumb
 encodeFunctionData(functionFragment: 'defaultAdmin', values?: undefined): string;
 encodeFunctionData(functionFragment: 'defaultAdminDelay', values?: undefined): string;
 encodeFunctionData(functionFragment: 'defaultAdminDelayIncreaseWait', values?: undefined): string;
+encodeFunctionData(functionFragment: 'dismissStaff', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'employerOf', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'getRoleAdmin', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'grantRole', values: [BytesLike, AddressLike]): string;
@@ -38,10 +39,12 @@ encodeFunctionData(functionFragment: 'hospitalCount', values?: undefined): strin
 encodeFunctionData(functionFragment: 'hospitals', values: [BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'isActiveHospital', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'isActiveStaff', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'isStaffProposed', values: [AddressLike, AddressLike]): string;
 encodeFunctionData(functionFragment: 'mayDeclare', values: [AddressLike, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'owner', values?: undefined): string;
 encodeFunctionData(functionFragment: 'pendingDefaultAdmin', values?: undefined): string;
 encodeFunctionData(functionFragment: 'pendingDefaultAdminDelay', values?: undefined): string;
+encodeFunctionData(functionFragment: 'proposeStaff', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'reinstateHospital', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'removeStaff', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'renounceRole', values: [BytesLike, AddressLike]): string;
@@ -53,10 +56,11 @@ encodeFunctionData(functionFragment: 'staff', values: [AddressLike, BigNumberish
 encodeFunctionData(functionFragment: 'staffCount', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'supportsInterface', values: [BytesLike]): string;
 encodeFunctionData(functionFragment: 'suspendHospital', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'withdrawStaffProposal', values: [AddressLike]): string;
 
     decodeFunctionResult(functionFragment: 'DEFAULT_ADMIN_ROLE', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'acceptDefaultAdminTransfer', data: BytesLike): Result;
-decodeFunctionResult(functionFragment: 'addStaff', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'acceptStaff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'admitHospital', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'beginDefaultAdminTransfer', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'cancelDefaultAdminTransfer', data: BytesLike): Result;
@@ -64,6 +68,7 @@ decodeFunctionResult(functionFragment: 'changeDefaultAdminDelay', data: BytesLik
 decodeFunctionResult(functionFragment: 'defaultAdmin', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'defaultAdminDelay', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'defaultAdminDelayIncreaseWait', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'dismissStaff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'employerOf', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'getRoleAdmin', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'grantRole', data: BytesLike): Result;
@@ -75,10 +80,12 @@ decodeFunctionResult(functionFragment: 'hospitalCount', data: BytesLike): Result
 decodeFunctionResult(functionFragment: 'hospitals', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'isActiveHospital', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'isActiveStaff', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'isStaffProposed', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'mayDeclare', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'owner', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'pendingDefaultAdmin', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'pendingDefaultAdminDelay', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'proposeStaff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'reinstateHospital', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'removeStaff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'renounceRole', data: BytesLike): Result;
@@ -90,6 +97,7 @@ decodeFunctionResult(functionFragment: 'staff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'staffCount', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'supportsInterface', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike): Result;
   }
 
   
@@ -237,6 +245,30 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
 
   
 
+    export namespace StaffProposalWithdrawnEvent {
+      export type InputTuple = [hospital: AddressLike, staff: AddressLike];
+      export type OutputTuple = [hospital: string, staff: string];
+      export interface OutputObject {hospital: string, staff: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace StaffProposedEvent {
+      export type InputTuple = [hospital: AddressLike, staff: AddressLike];
+      export type OutputTuple = [hospital: string, staff: string];
+      export interface OutputObject {hospital: string, staff: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
     export namespace StaffRemovedEvent {
       export type InputTuple = [hospital: AddressLike, staff: AddressLike];
       export type OutputTuple = [hospital: string, staff: string];
@@ -299,8 +331,8 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
     
 
     
-    addStaff: TypedContractMethod<
-      [account: AddressLike, ],
+    acceptStaff: TypedContractMethod<
+      [hospitalAccount_: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -359,6 +391,14 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
       [],
       [bigint],
       'view'
+    >
+    
+
+    
+    dismissStaff: TypedContractMethod<
+      [account: AddressLike, ],
+      [void],
+      'nonpayable'
     >
     
 
@@ -451,6 +491,14 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
     
 
     
+    isStaffProposed: TypedContractMethod<
+      [hospitalAccount_: AddressLike, account: AddressLike, ],
+      [boolean],
+      'view'
+    >
+    
+
+    
     mayDeclare: TypedContractMethod<
       [account: AddressLike, purpose: BigNumberish, ],
       [boolean],
@@ -479,6 +527,14 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
       [],
       [[bigint, bigint] & {newDelay: bigint, schedule: bigint }],
       'view'
+    >
+    
+
+    
+    proposeStaff: TypedContractMethod<
+      [account: AddressLike, ],
+      [void],
+      'nonpayable'
     >
     
 
@@ -570,6 +626,14 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
     >
     
 
+    
+    withdrawStaffProposal: TypedContractMethod<
+      [account: AddressLike, ],
+      [void],
+      'nonpayable'
+    >
+    
+
 
     getFunction<T extends ContractMethod = ContractMethod>(key: string | FunctionFragment): T;
 
@@ -583,8 +647,8 @@ getFunction(nameOrSignature: 'acceptDefaultAdminTransfer'): TypedContractMethod<
       [void],
       'nonpayable'
     >;
-getFunction(nameOrSignature: 'addStaff'): TypedContractMethod<
-      [account: AddressLike, ],
+getFunction(nameOrSignature: 'acceptStaff'): TypedContractMethod<
+      [hospitalAccount_: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -622,6 +686,11 @@ getFunction(nameOrSignature: 'defaultAdminDelayIncreaseWait'): TypedContractMeth
       [],
       [bigint],
       'view'
+    >;
+getFunction(nameOrSignature: 'dismissStaff'): TypedContractMethod<
+      [account: AddressLike, ],
+      [void],
+      'nonpayable'
     >;
 getFunction(nameOrSignature: 'employerOf'): TypedContractMethod<
       [account: AddressLike, ],
@@ -678,6 +747,11 @@ getFunction(nameOrSignature: 'isActiveStaff'): TypedContractMethod<
       [boolean],
       'view'
     >;
+getFunction(nameOrSignature: 'isStaffProposed'): TypedContractMethod<
+      [hospitalAccount_: AddressLike, account: AddressLike, ],
+      [boolean],
+      'view'
+    >;
 getFunction(nameOrSignature: 'mayDeclare'): TypedContractMethod<
       [account: AddressLike, purpose: BigNumberish, ],
       [boolean],
@@ -697,6 +771,11 @@ getFunction(nameOrSignature: 'pendingDefaultAdminDelay'): TypedContractMethod<
       [],
       [[bigint, bigint] & {newDelay: bigint, schedule: bigint }],
       'view'
+    >;
+getFunction(nameOrSignature: 'proposeStaff'): TypedContractMethod<
+      [account: AddressLike, ],
+      [void],
+      'nonpayable'
     >;
 getFunction(nameOrSignature: 'reinstateHospital'): TypedContractMethod<
       [account: AddressLike, ],
@@ -753,6 +832,11 @@ getFunction(nameOrSignature: 'suspendHospital'): TypedContractMethod<
       [void],
       'nonpayable'
     >;
+getFunction(nameOrSignature: 'withdrawStaffProposal'): TypedContractMethod<
+      [account: AddressLike, ],
+      [void],
+      'nonpayable'
+    >;
 
     getEvent(key: 'DefaultAdminDelayChangeCanceled'): TypedContractEvent<DefaultAdminDelayChangeCanceledEvent.InputTuple, DefaultAdminDelayChangeCanceledEvent.OutputTuple, DefaultAdminDelayChangeCanceledEvent.OutputObject>;
 getEvent(key: 'DefaultAdminDelayChangeScheduled'): TypedContractEvent<DefaultAdminDelayChangeScheduledEvent.InputTuple, DefaultAdminDelayChangeScheduledEvent.OutputTuple, DefaultAdminDelayChangeScheduledEvent.OutputObject>;
@@ -766,6 +850,8 @@ getEvent(key: 'RoleGranted'): TypedContractEvent<RoleGrantedEvent.InputTuple, Ro
 getEvent(key: 'RolePurposesSet'): TypedContractEvent<RolePurposesSetEvent.InputTuple, RolePurposesSetEvent.OutputTuple, RolePurposesSetEvent.OutputObject>;
 getEvent(key: 'RoleRevoked'): TypedContractEvent<RoleRevokedEvent.InputTuple, RoleRevokedEvent.OutputTuple, RoleRevokedEvent.OutputObject>;
 getEvent(key: 'StaffAdded'): TypedContractEvent<StaffAddedEvent.InputTuple, StaffAddedEvent.OutputTuple, StaffAddedEvent.OutputObject>;
+getEvent(key: 'StaffProposalWithdrawn'): TypedContractEvent<StaffProposalWithdrawnEvent.InputTuple, StaffProposalWithdrawnEvent.OutputTuple, StaffProposalWithdrawnEvent.OutputObject>;
+getEvent(key: 'StaffProposed'): TypedContractEvent<StaffProposedEvent.InputTuple, StaffProposedEvent.OutputTuple, StaffProposedEvent.OutputObject>;
 getEvent(key: 'StaffRemoved'): TypedContractEvent<StaffRemovedEvent.InputTuple, StaffRemovedEvent.OutputTuple, StaffRemovedEvent.OutputObject>;
 
     filters: {
@@ -816,6 +902,14 @@ getEvent(key: 'StaffRemoved'): TypedContractEvent<StaffRemovedEvent.InputTuple, 
 
       'StaffAdded(address,address)': TypedContractEvent<StaffAddedEvent.InputTuple, StaffAddedEvent.OutputTuple, StaffAddedEvent.OutputObject>;
       StaffAdded: TypedContractEvent<StaffAddedEvent.InputTuple, StaffAddedEvent.OutputTuple, StaffAddedEvent.OutputObject>;
+    
+
+      'StaffProposalWithdrawn(address,address)': TypedContractEvent<StaffProposalWithdrawnEvent.InputTuple, StaffProposalWithdrawnEvent.OutputTuple, StaffProposalWithdrawnEvent.OutputObject>;
+      StaffProposalWithdrawn: TypedContractEvent<StaffProposalWithdrawnEvent.InputTuple, StaffProposalWithdrawnEvent.OutputTuple, StaffProposalWithdrawnEvent.OutputObject>;
+    
+
+      'StaffProposed(address,address)': TypedContractEvent<StaffProposedEvent.InputTuple, StaffProposedEvent.OutputTuple, StaffProposedEvent.OutputObject>;
+      StaffProposed: TypedContractEvent<StaffProposedEvent.InputTuple, StaffProposedEvent.OutputTuple, StaffProposedEvent.OutputObject>;
     
 
       'StaffRemoved(address,address)': TypedContractEvent<StaffRemovedEvent.InputTuple, StaffRemovedEvent.OutputTuple, StaffRemovedEvent.OutputObject>;

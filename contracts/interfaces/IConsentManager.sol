@@ -21,8 +21,12 @@ interface IConsentManager {
     error ConsentInvalidScope(uint8 categories, bytes32 recordId);
     /// @notice The record is not the patient's.
     error ConsentNotPatientsRecord(bytes32 recordId, address patient);
-    /// @notice No policy under that id.
+    /// @notice No policy under that id; for a request, also: the terms repeated are not its current
+    /// version (the policy changed or was withdrawn).
     error ConsentUnknownPolicy(address patient, bytes32 policyId);
+    /// @notice The requester is not the one the policy names, nor a holder of the role it names.
+    /// Such a request is refused without a log entry, so strangers cannot fill a patient's log.
+    error ConsentNotGrantee(address requester, address patient, bytes32 policyId);
     /// @notice A relayed policy's signature is past its deadline.
     error ConsentExpiredSignature(uint256 deadline);
     /// @notice A relayed policy's signature is not the patient's.
@@ -54,9 +58,9 @@ interface IConsentManager {
 
     /// @notice A policy was created or replaced; `version` starts at 1 and increases by one.
     event PolicySet(address indexed patient, bytes32 indexed policyId, uint32 version, PolicyTerms terms);
-    /// @notice A policy was withdrawn; requests citing any version of it are denied from now on.
+    /// @notice A policy was withdrawn; requests citing any version of it are refused from now on.
     event PolicyRevoked(address indexed patient, bytes32 indexed policyId, uint32 version);
-    /// @notice Every request, whatever its outcome.
+    /// @notice Every request of an account the cited policy addresses, whatever its outcome.
     event AccessRequested(
         address indexed patient,
         address indexed requester,
@@ -105,10 +109,19 @@ interface IConsentManager {
     ) external returns (uint32 version);
 
     /// @notice Withdraws the caller's policy; grants already made stay until revoked or expired.
+    /// Changing or withdrawing a policy does not touch grants made under an earlier version (a
+    /// grantee who requested just before the change keeps the earlier terms): to end them, the
+    /// patient revokes them after the change, and the grantee's next request then waits for the
+    /// patient's approval.
     function revokePolicy(bytes32 policyId) external;
 
-    /// @notice Asks for access under the patient's policy, repeating its current terms. Denials
-    /// are logged and returned, not reverted. `duration` shortens the grant (0: the policy's end).
+    /// @notice Asks for access under the patient's policy, repeating its current terms. A request
+    /// citing terms that are not the policy's current version reverts (`ConsentUnknownPolicy`), as
+    /// does one from an account the policy does not address (`ConsentNotGrantee`); other denials
+    /// are logged and returned, not reverted. Under an auto-approving policy the grant is made at
+    /// once, unless the patient revoked or denied the requester's last grant for this purpose:
+    /// then the request waits for the patient's approval. `duration` shortens the grant (0: the
+    /// policy's end).
     function requestAccess(
         address patient,
         bytes32 policyId,
@@ -125,10 +138,14 @@ interface IConsentManager {
     function deny(address requester, uint8 purpose) external;
 
     /// @notice Ends a pending or active grant: by the patient, or by the sharer of a shared grant.
+    /// The grantee's next request for this purpose waits for the patient's approval, even under an
+    /// auto-approving policy. Keys already delivered stay readable to the grantee.
     function revoke(address patient, address grantee, uint8 purpose) external;
 
     /// @notice A grantee with SHARE passes READ to `recipient` for the same purpose, scope and at
-    /// most the same window. Shared grants cannot be shared again and end with the sharer's grant.
+    /// most the same window. Shared grants cannot be shared again and end with the sharer's grant
+    /// for good: a later grant of the sharer (a new request, even under the same policy) does not
+    /// revive them.
     function share(address patient, address recipient, uint8 purpose, uint48 expiresAt) external;
 
     /// @notice Posts record keys for a grantee with a grant in force. Callable by the patient, or

@@ -4,7 +4,9 @@ pragma solidity ^0.8.28;
 /// @title Consortium roles of the Caduceus network
 /// @notice Governance (a timelock or Safe in production) admits, suspends and reinstates hospitals,
 /// verifies researchers, auditors, payers and public-health bodies (AccessControl `grantRole`), and
-/// binds roles to the HL7 PurposeOfUse codes they may declare. Hospitals manage their own staff.
+/// binds roles to the HL7 PurposeOfUse codes they may declare. Hospitals manage their own staff:
+/// a hospital proposes an account, and the account joins only when it accepts (nobody becomes a
+/// hospital's "doctor" without their own signature). Governance can remove any staff member.
 /// A suspended hospital's staff lose every power at once: staff status is derived from the
 /// hospital's status on each check, never copied per staff member.
 interface IConsortium {
@@ -35,6 +37,10 @@ interface IConsortium {
     error ConsortiumUnknownPurposes(uint256 purposes);
     /// @notice The initial role/purpose arrays differ in length.
     error ConsortiumLengthMismatch(uint256 roles, uint256 purposeSets);
+    /// @notice `hospital` has no pending staff proposal for `account`.
+    error ConsortiumNoStaffProposal(address hospital, address account);
+    /// @notice `hospital` already proposed `account`; the proposal is pending.
+    error ConsortiumStaffAlreadyProposed(address hospital, address account);
     /// @notice A page size of zero or above `MAX_PAGE` was asked for.
     error ConsortiumInvalidPageSize(uint256 limit);
 
@@ -45,9 +51,13 @@ interface IConsortium {
     event HospitalSuspended(address indexed hospital, uint32 indexed hospitalId);
     /// @notice `hospital` was reinstated.
     event HospitalReinstated(address indexed hospital, uint32 indexed hospitalId);
-    /// @notice `hospital` added `staff` (a doctor).
+    /// @notice `hospital` proposed `staff` (a doctor); nothing changes until `staff` accepts.
+    event StaffProposed(address indexed hospital, address indexed staff);
+    /// @notice `hospital` withdrew its pending proposal to `staff`.
+    event StaffProposalWithdrawn(address indexed hospital, address indexed staff);
+    /// @notice `staff` accepted `hospital`'s proposal and is now on its staff.
     event StaffAdded(address indexed hospital, address indexed staff);
-    /// @notice `hospital` removed `staff`.
+    /// @notice `staff` left `hospital`'s staff, removed by the hospital or by governance.
     event StaffRemoved(address indexed hospital, address indexed staff);
     /// @notice Governance set the purposes `role` may declare (bitmap of PurposeOfUse codes).
     event RolePurposesSet(bytes32 indexed role, uint256 purposes);
@@ -69,11 +79,23 @@ interface IConsortium {
     /// @notice Reinstates a suspended hospital. Governance only.
     function reinstateHospital(address hospital) external;
 
-    /// @notice Adds `staff` to the calling hospital. Active hospitals only.
-    function addStaff(address staff) external;
+    /// @notice Proposes `staff` for the calling hospital's staff; `staff` joins when it calls
+    /// `acceptStaff`. Active hospitals only; `staff` must be neither a hospital nor anyone's staff.
+    function proposeStaff(address staff) external;
+
+    /// @notice Withdraws the calling hospital's pending proposal to `staff` (also while suspended).
+    function withdrawStaffProposal(address staff) external;
+
+    /// @notice The caller accepts `hospital`'s pending proposal and joins its staff. The hospital
+    /// must not be suspended, and the caller must not have become a hospital or staff since.
+    function acceptStaff(address hospital) external;
 
     /// @notice Removes `staff` from the calling hospital (also while it is suspended).
     function removeStaff(address staff) external;
+
+    /// @notice Removes `staff` from whichever hospital employs it, for instance the staff of a
+    /// suspended hospital. Governance only.
+    function dismissStaff(address staff) external;
 
     /// @notice Sets the purposes `role` may declare. Governance only.
     function setRolePurposes(bytes32 role, uint256 purposes) external;
@@ -108,6 +130,9 @@ interface IConsortium {
 
     /// @notice Hospitals `[offset, offset + limit)` in admission order.
     function hospitals(uint256 offset, uint256 limit) external view returns (address[] memory);
+
+    /// @notice Whether `hospital` has a pending staff proposal for `account`.
+    function isStaffProposed(address hospital, address account) external view returns (bool);
 
     /// @notice Number of staff of `hospitalAccount_`.
     function staffCount(address hospitalAccount_) external view returns (uint256);

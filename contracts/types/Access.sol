@@ -55,8 +55,8 @@ enum RequestOutcome {
 /// @notice Why a request was denied; logged with the request.
 enum DenyReason {
     None,
-    UnknownPolicy, // no policy under that id, or the terms are not its current version
-    NotGrantee, // the policy names another account, or a role the requester does not hold
+    UnknownPolicy, // never logged: such requests revert with ConsentUnknownPolicy (kept for numbering)
+    NotGrantee, // never logged: such requests revert with ConsentNotGrantee (kept for numbering)
     PurposeNotBound, // the requester holds no role bound to the purpose (or its hospital is suspended)
     PurposeNotInPolicy,
     RightNotInPolicy,
@@ -66,6 +66,8 @@ enum DenyReason {
 
 /// @notice A grant as views return it. Stored in one slot.
 /// @param sharedBy The grantee who shared this grant, or zero for a grant from the patient.
+/// @param hasShared The grantee shared this grant at least once; when the grant is replaced (a
+/// new request), those shares end for good, even if the new grant is in force again.
 struct Grant {
     address sharedBy;
     uint48 expiresAt;
@@ -74,6 +76,7 @@ struct Grant {
     uint8 categories;
     bool anonymized;
     bool recordScoped;
+    bool hasShared;
 }
 
 /// @notice One record key delivered to a grantee.

@@ -4,7 +4,7 @@ pragma solidity ^0.8.28;
 /// @title Consortium role identifiers
 /// @notice Roles a requester can hold when declaring a purpose. `HOSPITAL` and `DOCTOR` are not
 /// granted through AccessControl's `grantRole`: they follow from `Consortium.admitHospital` and a
-/// hospital's `addStaff`, so that suspending a hospital removes its staff's powers in one write.
+/// hospital's `proposeStaff` accepted by the staff member, so that suspending a hospital removes its staff's powers in one write.
 library Roles {
     bytes32 internal constant HOSPITAL = keccak256("caduceus.role.HOSPITAL");
     bytes32 internal constant DOCTOR = keccak256("caduceus.role.DOCTOR");

@@ -85,14 +85,22 @@ export async function setUpDemoConsortium(
     researcher: address(DEMO.researcher),
   };
   const consortium = { address: contracts.consortium.address, abi: consortiumAbi } as const;
-  const send = async (account: Address, functionName: "admitHospital" | "addStaff" | "grantRole", args: readonly unknown[]) => {
+  const send = async (
+    account: Address,
+    functionName: "admitHospital" | "proposeStaff" | "acceptStaff" | "grantRole",
+    args: readonly unknown[],
+  ) => {
     const hash = await wallet.writeContract({ ...consortium, account, functionName, args } as never);
     const receipt = await client.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`demo setup: ${functionName} reverted`);
   };
   for (const hospital of cast.hospitals) {
     await send(cast.governance, "admitHospital", [hospital.account, hospital.name, "0x"]);
-    for (const member of hospital.staff) await send(hospital.account, "addStaff", [member]);
+    // Staff join in two steps: the hospital proposes, each staff account accepts.
+    for (const member of hospital.staff) {
+      await send(hospital.account, "proposeStaff", [member]);
+      await send(member, "acceptStaff", [hospital.account]);
+    }
   }
   await send(cast.governance, "grantRole", [Role.RESEARCHER, cast.researcher]);
   return cast;

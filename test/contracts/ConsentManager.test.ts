@@ -128,7 +128,7 @@ describe("ConsentManager", () => {
       );
     });
 
-    it("revokes a policy: later requests citing it are denied, and revoking twice fails", async () => {
+    it("revokes a policy: later requests citing it are refused, and revoking twice fails", async () => {
       const c = await networkHelpers.loadFixture(consentFixture);
       const policy = terms(await now(), { grantee: c.doctor.account.address });
       await setPolicy(c, policy);
@@ -139,9 +139,12 @@ describe("ConsentManager", () => {
         [c.patientAddress, POLICY, 2],
       );
       assert.deepEqual(await c.consentManager.read.policyVersion([c.patientAddress, POLICY]), [2, false]);
-      const denied = await request(c, c.doctor, policy);
-      assert.equal(denied.outcome, outcome("Denied"));
-      assert.equal(denied.reason, reason("UnknownPolicy"));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consentManager.write.requestAccess([c.patientAddress, POLICY, policy, Purpose.TREAT, Rights.READ, 0], { account: c.doctor.account }),
+        c.consentManager,
+        "ConsentUnknownPolicy",
+        [c.patientAddress, POLICY],
+      );
       await viem.assertions.revertWithCustomErrorWithArgs(
         c.consentManager.write.revokePolicy([POLICY], { account: c.patient.account }),
         c.consentManager,
@@ -244,6 +247,7 @@ describe("ConsentManager", () => {
         categories: ALL_CATEGORIES,
         anonymized: false,
         recordScoped: false,
+        hasShared: false,
       });
       assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), true);
       assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id, Purpose.CAREMGT), false, "another purpose");
@@ -338,20 +342,67 @@ describe("ConsentManager", () => {
       assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false, "the grant ended at validUntil");
     });
 
-    it("denies and logs, with a reason: wrong grantee, purpose not bound to the role, not in the policy, a right not given, stale terms", async () => {
+    it("denies and logs, with a reason: purpose not bound to the role, not in the policy, a right not given; refuses stale terms", async () => {
       const c = await networkHelpers.loadFixture(consentFixture);
       const t = await now();
       const policy = terms(t, { grantee: c.doctor.account.address, purposeNames: ["TREAT", "HRESCH"] });
       await setPolicy(c, policy);
-      assert.equal((await request(c, c.otherDoctor, policy)).reason, reason("NotGrantee"));
       assert.equal((await request(c, c.doctor, policy, Purpose.HRESCH)).reason, reason("PurposeNotBound"), "doctors may not declare research");
       assert.equal((await request(c, c.doctor, policy, Purpose.CAREMGT)).reason, reason("PurposeNotInPolicy"));
       assert.equal((await request(c, c.doctor, policy, Purpose.TREAT, { rights: Rights.READ | Rights.SHARE })).reason, reason("RightNotInPolicy"));
       await setPolicy(c, { ...policy, purposes: purposeSet("TREAT", "CAREMGT") });
-      const stale = await request(c, c.doctor, policy);
-      assert.equal(stale.reason, reason("UnknownPolicy"), "the terms of version 1 after version 2");
-      assert.equal((await request(c, c.doctor, policy, Purpose.TREAT, { id: OTHER_POLICY })).reason, reason("UnknownPolicy"));
+      for (const id of [POLICY, OTHER_POLICY]) {
+        // The terms of version 1 after version 2, and terms under an id with no policy.
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          c.consentManager.write.requestAccess([c.patientAddress, id, policy, Purpose.TREAT, Rights.READ, 0], { account: c.doctor.account }),
+          c.consentManager,
+          "ConsentUnknownPolicy",
+          [c.patientAddress, id],
+        );
+      }
       assert.equal((await grantOf(c, c.doctor.account.address)).status, status("None"), "denials store nothing");
+    });
+
+    it("strangers cannot spam a patient's access log with denials: requests no current policy addresses revert and log nothing", async () => {
+      const c = await networkHelpers.loadFixture(consentFixture);
+      const policy = terms(await now(), { grantee: c.doctor.account.address });
+      await setPolicy(c, policy);
+      const stranger = getAddress(c.stranger.account.address);
+      const from = await c.publicClient.getBlockNumber();
+      // The policy's terms are public (PolicySet); a stranger replays them, and makes up others.
+      for (const purpose of [Purpose.TREAT, Purpose.PATRQT, Purpose.HRESCH]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          c.consentManager.write.requestAccess([c.patientAddress, POLICY, policy, purpose, Rights.READ, 0], { account: c.stranger.account }),
+          c.consentManager,
+          "ConsentNotGrantee",
+          [stranger, c.patientAddress, POLICY],
+        );
+      }
+      const madeUp = terms(await now(), { grantee: stranger, purposeNames: ["PATRQT"] });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consentManager.write.requestAccess([c.patientAddress, OTHER_POLICY, madeUp, Purpose.PATRQT, Rights.READ, 0], { account: c.stranger.account }),
+        c.consentManager,
+        "ConsentUnknownPolicy",
+        [c.patientAddress, OTHER_POLICY],
+      );
+      // Another doctor holds a role, but the policy names someone else: no entry either.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consentManager.write.requestAccess([c.patientAddress, POLICY, policy, Purpose.TREAT, Rights.READ, 0], { account: c.otherDoctor.account }),
+        c.consentManager,
+        "ConsentNotGrantee",
+        [getAddress(c.otherDoctor.account.address), c.patientAddress, POLICY],
+      );
+      const logged = await c.publicClient.getContractEvents({
+        address: c.consentManager.address,
+        abi: c.consentManager.abi,
+        eventName: "AccessRequested",
+        args: { patient: c.patientAddress },
+        fromBlock: from,
+      });
+      assert.deepEqual(logged, [], "the patient's log holds nothing from them");
+      assert.equal((await grantOf(c, stranger)).status, status("None"));
+      // The addressed grantee's own denials are still logged.
+      assert.equal((await request(c, c.doctor, policy, Purpose.CAREMGT)).reason, reason("PurposeNotInPolicy"));
     });
 
     it("reverts malformed requests: an undefined purpose, no READ, an undefined right", async () => {
@@ -372,7 +423,12 @@ describe("ConsentManager", () => {
       const granted = await request(c, c.researcher, policy, Purpose.HRESCH);
       assert.equal(granted.outcome, outcome("Granted"));
       assert.equal((await grantOf(c, c.researcher.account.address, Purpose.HRESCH)).anonymized, true);
-      assert.equal((await request(c, c.doctor, policy, Purpose.HRESCH)).reason, reason("NotGrantee"), "a doctor is no researcher");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consentManager.write.requestAccess([c.patientAddress, POLICY, policy, Purpose.HRESCH, Rights.READ, 0], { account: c.doctor.account }),
+        c.consentManager,
+        "ConsentNotGrantee",
+        [getAddress(c.doctor.account.address), c.patientAddress, POLICY],
+      );
       const doctors = terms(await now(), { role: Role.DOCTOR, purposeNames: ["TREAT", "HRESCH"] });
       await setPolicy(c, doctors, OTHER_POLICY);
       assert.equal((await request(c, c.doctor, doctors, Purpose.HRESCH, { id: OTHER_POLICY })).reason, reason("PurposeNotBound"));
@@ -436,8 +492,67 @@ describe("ConsentManager", () => {
         [c.patientAddress, getAddress(c.doctor.account.address), Purpose.TREAT],
       );
       await c.consentManager.write.revokePolicy([POLICY], { account: c.patient.account });
-      assert.equal((await request(c, c.doctor, policy)).reason, reason("UnknownPolicy"), "revoke then request");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consentManager.write.requestAccess([c.patientAddress, POLICY, policy, Purpose.TREAT, Rights.READ, 0], { account: c.doctor.account }),
+        c.consentManager,
+        "ConsentUnknownPolicy",
+        [c.patientAddress, POLICY],
+      );
       assert.equal(await canAccess(c, c.doctor.account.address, c.lab.id), false);
+    });
+
+    it("revoke holds against an auto-approve policy: the grantee's new request waits for the patient's approval", async () => {
+      const c = await networkHelpers.loadFixture(consentFixture);
+      const doctor = getAddress(c.doctor.account.address);
+      const policy = terms(await now(), { grantee: doctor });
+      await setPolicy(c, policy);
+      await request(c, c.doctor, policy);
+      await c.consentManager.write.revoke([c.patientAddress, doctor, Purpose.TREAT], { account: c.patient.account });
+      // The attack: the revoked grantee simply asks again under the same auto-approving policy.
+      const again = await request(c, c.doctor, policy);
+      assert.equal(again.outcome, outcome("Pending"), "no longer granted at once");
+      assert.equal(again.reason, reason("None"));
+      assert.equal((await grantOf(c, doctor)).status, status("Pending"));
+      assert.equal(await canAccess(c, doctor, c.lab.id), false);
+      // A denial holds too.
+      await c.consentManager.write.deny([doctor, Purpose.TREAT], { account: c.patient.account });
+      assert.equal((await request(c, c.doctor, policy)).outcome, outcome("Pending"));
+      // Once the patient approves, the policy auto-approves again.
+      await viem.assertions.emitWithArgs(
+        c.consentManager.write.approve([doctor, Purpose.TREAT], { account: c.patient.account }),
+        c.consentManager,
+        "AccessDecided",
+        [c.patientAddress, doctor, Purpose.TREAT, true],
+      );
+      assert.equal(await canAccess(c, doctor, c.lab.id), true);
+      assert.equal((await request(c, c.doctor, policy, Purpose.TREAT, { duration: DAY })).outcome, outcome("Granted"));
+    });
+
+    it("a grantee front-running the narrowing of a policy keeps the earlier terms only until the patient revokes (documented)", async () => {
+      const c = await networkHelpers.loadFixture(consentFixture);
+      const doctor = getAddress(c.doctor.account.address);
+      const wide = terms(await now(), { grantee: doctor });
+      await setPolicy(c, wide);
+      // The grantee sees the narrowing in the mempool and requests under the wide terms first.
+      await request(c, c.doctor, wide);
+      const narrow = { ...wide, categories: 1 << Category.Lab };
+      await setPolicy(c, narrow);
+      // Documented: a grant made under an earlier version keeps its terms...
+      assert.equal(await canAccess(c, doctor, c.visit.id), true, "the front-run grant outlives the narrowing");
+      // ...until the patient revokes it after the change, as the web app does when a policy narrows.
+      await c.consentManager.write.revoke([c.patientAddress, doctor, Purpose.TREAT], { account: c.patient.account });
+      assert.equal(await canAccess(c, doctor, c.visit.id), false);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consentManager.write.requestAccess([c.patientAddress, POLICY, wide, Purpose.TREAT, Rights.READ, 0], { account: c.doctor.account }),
+        c.consentManager,
+        "ConsentUnknownPolicy",
+        [c.patientAddress, POLICY],
+      );
+      // Asking again under the narrowed terms waits for the patient, who sees the narrowed scope.
+      assert.equal((await request(c, c.doctor, narrow)).outcome, outcome("Pending"));
+      await c.consentManager.write.approve([doctor, Purpose.TREAT], { account: c.patient.account });
+      assert.equal(await canAccess(c, doctor, c.lab.id), true);
+      assert.equal(await canAccess(c, doctor, c.visit.id), false);
     });
 
     it("refuses revocation by anyone but the patient or the sharer", async () => {
@@ -497,6 +612,52 @@ describe("ConsentManager", () => {
       assert.equal((await grantOf(c, c.otherDoctor.account.address)).expiresAt, c.policy.validUntil);
       await c.consentManager.write.revoke([c.patientAddress, c.doctor.account.address, Purpose.TREAT], { account: c.patient.account });
       assert.equal(await canAccess(c, c.otherDoctor.account.address, c.lab.id), false, "the parent grant ended");
+    });
+
+    it("a shared grant does not revive with its old scope when the sharer's grant is re-created", async () => {
+      const c = await networkHelpers.loadFixture(consentFixture);
+      const doctor = getAddress(c.doctor.account.address);
+      const locum = getAddress(c.otherDoctor.account.address);
+      const wide = terms(await now(), { grantee: doctor, rights: Rights.READ | Rights.SHARE });
+      await setPolicy(c, wide);
+      await request(c, c.doctor, wide, Purpose.TREAT, { rights: Rights.READ | Rights.SHARE });
+      await c.consentManager.write.share([c.patientAddress, locum, Purpose.TREAT, 0], { account: c.doctor.account });
+      assert.equal((await grantOf(c, doctor)).hasShared, true, "the parent records that it was shared");
+      assert.equal(await canAccess(c, locum, c.visit.id), true);
+      // The patient narrows the doctor's policy (Lab only, no SHARE) and revokes the doctor...
+      const narrow = { ...wide, rights: Rights.READ, categories: 1 << Category.Lab, autoApprove: false };
+      await setPolicy(c, narrow);
+      await c.consentManager.write.revoke([c.patientAddress, doctor, Purpose.TREAT], { account: c.patient.account });
+      // ...and later even approves the doctor's request under the narrowed policy.
+      await request(c, c.doctor, narrow);
+      await c.consentManager.write.approve([doctor, Purpose.TREAT], { account: c.patient.account });
+      assert.equal(await canAccess(c, doctor, c.lab.id), true);
+      assert.equal(await canAccess(c, doctor, c.visit.id), false);
+      assert.equal((await grantOf(c, doctor)).hasShared, false, "a new grant starts unshared");
+      // The locum's share came from the doctor's earlier grant: it died with it.
+      assert.equal(await canAccess(c, locum, c.visit.id), false, "no old, wider scope");
+      assert.equal(await canAccess(c, locum, c.lab.id), false);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consentManager.write.deliverKeys(
+          [c.patientAddress, locum, Purpose.TREAT, [{ recordId: c.visit.id, copyCid: "0x", envelope: seededBytes("env", ENVELOPE_BYTES.x25519) }]],
+          { account: c.hospital.account },
+        ),
+        c.consentManager,
+        "ConsentGrantNotFound",
+        [c.patientAddress, locum, Purpose.TREAT],
+      );
+    });
+
+    it("ends a grant's shares when the sharer replaces the grant, even under the same policy; a new share works", async () => {
+      const c = await networkHelpers.loadFixture(sharingFixture);
+      const locum = getAddress(c.otherDoctor.account.address);
+      await c.consentManager.write.share([c.patientAddress, locum, Purpose.TREAT, 0], { account: c.doctor.account });
+      await request(c, c.doctor, c.policy, Purpose.TREAT, { rights: Rights.READ | Rights.SHARE });
+      assert.equal(await canAccess(c, locum, c.lab.id), false, "the replaced grant's share ended");
+      await c.consentManager.write.share([c.patientAddress, locum, Purpose.TREAT, 0], { account: c.doctor.account });
+      assert.equal(await canAccess(c, locum, c.lab.id), true, "a share of the new grant");
+      await c.consentManager.write.share([c.patientAddress, locum, Purpose.TREAT, 0], { account: c.doctor.account });
+      assert.equal(await canAccess(c, locum, c.lab.id), true, "sharing again keeps it");
     });
 
     it("lets the sharer revoke what it shared", async () => {

@@ -26,6 +26,7 @@ interface ReplayedGrant {
   categories: number;
   anonymized: boolean;
   recordScoped: boolean;
+  hasShared: boolean;
 }
 
 /** Mulberry32: a small seeded PRNG, so a failure reproduces from its seed. */
@@ -50,7 +51,8 @@ describe("ConsentManager event replay", () => {
       // A locum doctor and a second researcher that no policy names: the usual recipients of shares.
       const locum = wallets[11];
       const coResearcher = wallets[12];
-      await c.consortium.write.addStaff([locum.account.address], { account: c.hospital.account });
+      await c.consortium.write.proposeStaff([locum.account.address], { account: c.hospital.account });
+      await c.consortium.write.acceptStaff([c.hospital.account.address], { account: locum.account });
       await c.consortium.write.grantRole([Role.RESEARCHER, coResearcher.account.address]);
         const patient = getAddress(c.patient.account.address);
         const record = newRecord(patient, `replay-${seed}`, { category: Category.Lab });
@@ -99,6 +101,7 @@ describe("ConsentManager event replay", () => {
                   categories: policy.categories,
                   anonymized: policy.anonymizedOnly,
                   recordScoped: policy.recordId !== `0x${"00".repeat(32)}`,
+                  hasShared: false,
                 });
                 break;
               }
@@ -118,7 +121,9 @@ describe("ConsentManager event replay", () => {
                   expiresAt: args.expiresAt,
                   status: active,
                   rights: Rights.READ,
+                  hasShared: false,
                 });
+                parent.hasShared = true;
                 break;
               }
             }

@@ -15,6 +15,7 @@ async function consortiumFixture() {
 }
 
 const addr = (w: { account: { address: string } }) => getAddress(w.account.address);
+const ZERO_ROLE = `0x${"00".repeat(32)}` as const;
 
 describe("Consortium", () => {
   describe("deployment", () => {
@@ -137,15 +138,26 @@ describe("Consortium", () => {
     });
   });
 
-  describe("addStaff and removeStaff", () => {
-    it("adds staff to the calling hospital and lists them; removal takes the role away", async () => {
+  describe("staff appointment: proposeStaff, acceptStaff, withdrawStaffProposal, removeStaff, dismissStaff", () => {
+    it("proposes, and adds the account only when it accepts; lists it; removal takes the role away", async () => {
       const c = await networkHelpers.loadFixture(consortiumFixture);
       await viem.assertions.emitWithArgs(
-        c.consortium.write.addStaff([addr(c.newDoctor)], { account: c.otherHospital.account }),
+        c.consortium.write.proposeStaff([addr(c.newDoctor)], { account: c.otherHospital.account }),
+        c.consortium,
+        "StaffProposed",
+        [addr(c.otherHospital), addr(c.newDoctor)],
+      );
+      assert.equal(await c.consortium.read.isStaffProposed([addr(c.otherHospital), addr(c.newDoctor)]), true);
+      assert.equal(await c.consortium.read.employerOf([addr(c.newDoctor)]), zeroAddress, "a proposal is not an appointment");
+      assert.equal(await c.consortium.read.holdsRole([Role.DOCTOR, addr(c.newDoctor)]), false);
+
+      await viem.assertions.emitWithArgs(
+        c.consortium.write.acceptStaff([addr(c.otherHospital)], { account: c.newDoctor.account }),
         c.consortium,
         "StaffAdded",
         [addr(c.otherHospital), addr(c.newDoctor)],
       );
+      assert.equal(await c.consortium.read.isStaffProposed([addr(c.otherHospital), addr(c.newDoctor)]), false, "the proposal is used up");
       assert.equal(await c.consortium.read.employerOf([addr(c.newDoctor)]), addr(c.otherHospital));
       assert.equal(await c.consortium.read.holdsRole([Role.DOCTOR, addr(c.newDoctor)]), true);
       assert.equal(await c.consortium.read.staffCount([addr(c.otherHospital)]), 1n);
@@ -162,44 +174,148 @@ describe("Consortium", () => {
       assert.equal(await c.consortium.read.staffCount([addr(c.otherHospital)]), 0n);
     });
 
-    it("lets a suspended hospital remove staff but not add them", async () => {
+    it("a hospital cannot make an address its doctor without that address's consent", async () => {
+      const c = await networkHelpers.loadFixture(consortiumFixture);
+      // The hospital names a stranger; the stranger never accepts.
+      await c.consortium.write.proposeStaff([addr(c.stranger)], { account: c.hospital.account });
+      assert.equal(await c.consortium.read.employerOf([addr(c.stranger)]), zeroAddress);
+      assert.equal(await c.consortium.read.isActiveStaff([addr(c.stranger)]), false);
+      assert.equal(await c.consortium.read.mayDeclare([addr(c.stranger), Purpose.TREAT]), false);
+      assert.equal(await c.consortium.read.staffCount([addr(c.hospital)]), 2n, "only the two doctors who accepted");
+      // Nor can anyone accept on the account's behalf, or accept a proposal that was never made.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consortium.write.acceptStaff([addr(c.hospital)], { account: c.hospital.account }),
+        c.consortium,
+        "ConsortiumNoStaffProposal",
+        [addr(c.hospital), addr(c.hospital)],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consortium.write.acceptStaff([addr(c.otherHospital)], { account: c.stranger.account }),
+        c.consortium,
+        "ConsortiumNoStaffProposal",
+        [addr(c.otherHospital), addr(c.stranger)],
+      );
+      // The hospital may withdraw its pending proposal; after that the account cannot accept it.
+      await viem.assertions.emitWithArgs(
+        c.consortium.write.withdrawStaffProposal([addr(c.stranger)], { account: c.hospital.account }),
+        c.consortium,
+        "StaffProposalWithdrawn",
+        [addr(c.hospital), addr(c.stranger)],
+      );
+      assert.equal(await c.consortium.read.isStaffProposed([addr(c.hospital), addr(c.stranger)]), false);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consortium.write.acceptStaff([addr(c.hospital)], { account: c.stranger.account }),
+        c.consortium,
+        "ConsortiumNoStaffProposal",
+        [addr(c.hospital), addr(c.stranger)],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consortium.write.withdrawStaffProposal([addr(c.stranger)], { account: c.hospital.account }),
+        c.consortium,
+        "ConsortiumNoStaffProposal",
+        [addr(c.hospital), addr(c.stranger)],
+      );
+    });
+
+    it("governance removes the staff of a suspended hospital", async () => {
       const c = await networkHelpers.loadFixture(consortiumFixture);
       await c.consortium.write.suspendHospital([addr(c.hospital)]);
+      await viem.assertions.emitWithArgs(c.consortium.write.dismissStaff([addr(c.doctor)]), c.consortium, "StaffRemoved", [
+        addr(c.hospital),
+        addr(c.doctor),
+      ]);
+      assert.equal(await c.consortium.read.employerOf([addr(c.doctor)]), zeroAddress);
+      assert.deepEqual(await c.consortium.read.staff([addr(c.hospital), 0n, 10n]), [addr(c.otherDoctor)]);
+      await c.consortium.write.reinstateHospital([addr(c.hospital)]);
+      assert.equal(await c.consortium.read.holdsRole([Role.DOCTOR, addr(c.doctor)]), false, "reinstatement does not bring the dismissed back");
+      await viem.assertions.revertWithCustomErrorWithArgs(c.consortium.write.dismissStaff([addr(c.doctor)]), c.consortium, "ConsortiumNotStaff", [
+        addr(c.doctor),
+        zeroAddress,
+      ]);
+      for (const who of [c.hospital, c.stranger]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          c.consortium.write.dismissStaff([addr(c.otherDoctor)], { account: who.account }),
+          c.consortium,
+          "AccessControlUnauthorizedAccount",
+          [addr(who), ZERO_ROLE],
+        );
+      }
+    });
+
+    it("lets a suspended hospital remove staff and withdraw proposals but not propose; its proposals cannot be accepted", async () => {
+      const c = await networkHelpers.loadFixture(consortiumFixture);
+      await c.consortium.write.proposeStaff([addr(c.newDoctor)], { account: c.hospital.account });
+      await c.consortium.write.suspendHospital([addr(c.hospital)]);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.consortium.write.addStaff([addr(c.newDoctor)], { account: c.hospital.account }),
+        c.consortium.write.proposeStaff([addr(c.stranger)], { account: c.hospital.account }),
+        c.consortium,
+        "ConsortiumHospitalSuspended",
+        [addr(c.hospital)],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consortium.write.acceptStaff([addr(c.hospital)], { account: c.newDoctor.account }),
         c.consortium,
         "ConsortiumHospitalSuspended",
         [addr(c.hospital)],
       );
       await c.consortium.write.removeStaff([addr(c.doctor)], { account: c.hospital.account });
       assert.equal(await c.consortium.read.staffCount([addr(c.hospital)]), 1n);
+      await c.consortium.write.withdrawStaffProposal([addr(c.newDoctor)], { account: c.hospital.account });
+      assert.equal(await c.consortium.read.isStaffProposed([addr(c.hospital), addr(c.newDoctor)]), false);
     });
 
-    it("reverts for non-hospitals, the zero address, hospitals as staff, staff of another hospital and strangers", async () => {
+    it("reverts for non-hospitals, the zero address, hospitals as staff, staff of another hospital, repeated proposals and strangers", async () => {
       const c = await networkHelpers.loadFixture(consortiumFixture);
+      for (const call of ["proposeStaff", "withdrawStaffProposal"] as const) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          c.consortium.write[call]([addr(c.newDoctor)], { account: c.doctor.account }),
+          c.consortium,
+          "ConsortiumUnknownHospital",
+          [addr(c.doctor)],
+        );
+      }
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.consortium.write.addStaff([addr(c.newDoctor)], { account: c.doctor.account }),
-        c.consortium,
-        "ConsortiumUnknownHospital",
-        [addr(c.doctor)],
-      );
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        c.consortium.write.addStaff([zeroAddress], { account: c.hospital.account }),
+        c.consortium.write.proposeStaff([zeroAddress], { account: c.hospital.account }),
         c.consortium,
         "ConsortiumZeroAddress",
         [],
       );
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.consortium.write.addStaff([addr(c.otherHospital)], { account: c.hospital.account }),
+        c.consortium.write.proposeStaff([addr(c.otherHospital)], { account: c.hospital.account }),
         c.consortium,
         "ConsortiumRoleConflict",
         [addr(c.otherHospital)],
       );
       await viem.assertions.revertWithCustomErrorWithArgs(
-        c.consortium.write.addStaff([addr(c.doctor)], { account: c.otherHospital.account }),
+        c.consortium.write.proposeStaff([addr(c.doctor)], { account: c.otherHospital.account }),
         c.consortium,
         "ConsortiumAlreadyStaff",
         [addr(c.doctor), addr(c.hospital)],
+      );
+      await c.consortium.write.proposeStaff([addr(c.newDoctor)], { account: c.hospital.account });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consortium.write.proposeStaff([addr(c.newDoctor)], { account: c.hospital.account }),
+        c.consortium,
+        "ConsortiumStaffAlreadyProposed",
+        [addr(c.hospital), addr(c.newDoctor)],
+      );
+      // Two hospitals may both propose; the account joins one, and the other's proposal cannot seat it twice.
+      await c.consortium.write.proposeStaff([addr(c.newDoctor)], { account: c.otherHospital.account });
+      await c.consortium.write.acceptStaff([addr(c.otherHospital)], { account: c.newDoctor.account });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consortium.write.acceptStaff([addr(c.hospital)], { account: c.newDoctor.account }),
+        c.consortium,
+        "ConsortiumAlreadyStaff",
+        [addr(c.newDoctor), addr(c.otherHospital)],
+      );
+      // An account admitted as a hospital after the proposal cannot accept it.
+      await c.consortium.write.proposeStaff([addr(c.newHospital)], { account: c.hospital.account });
+      await c.consortium.write.admitHospital([addr(c.newHospital), "Example Regional", "0x"]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        c.consortium.write.acceptStaff([addr(c.hospital)], { account: c.newHospital.account }),
+        c.consortium,
+        "ConsortiumRoleConflict",
+        [addr(c.newHospital)],
       );
       await viem.assertions.revertWithCustomErrorWithArgs(
         c.consortium.write.removeStaff([addr(c.doctor)], { account: c.otherHospital.account }),

@@ -285,7 +285,8 @@ describe("EmergencyAccess", () => {
       const hospital = getAddress(c.hospital.account.address);
       const otherDoctor = getAddress(c.otherDoctor.account.address);
       // A doctor of another hospital is not held back by it.
-      await c.consortium.write.addStaff([c.dave.account.address], { account: c.otherHospital.account });
+      await c.consortium.write.proposeStaff([c.dave.account.address], { account: c.otherHospital.account });
+      await c.consortium.write.acceptStaff([c.otherHospital.account.address], { account: c.dave.account });
       await openRequest(c, c.dave);
       assert.equal((await requestState(c, getAddress(c.dave.account.address))).current, status("Open"));
       // otherDoctor works for the same hospital: another staff account does not reset the patient's cooldown.

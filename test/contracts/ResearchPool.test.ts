@@ -812,7 +812,10 @@ describe("ResearchPool", () => {
       await consent(c);
       await c.consentManager.write.revoke([c.patientAddress, c.researcherAddress, Purpose.HRESCH], { account: c.patient.account });
       await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.id]);
+      // After the patient's revoke, the researcher's new request waits for the patient's approval.
       await consent(c);
+      await viem.assertions.revertWithCustomErrorWithArgs(submit(), c.pool, "ResearchNoConsent", [c.patientAddress, c.lab.id]);
+      await c.consentManager.write.approve([c.researcherAddress, Purpose.HRESCH], { account: c.patient.account });
       await submit();
     });
 

@@ -17,8 +17,10 @@ export async function deployCaduceus(connection: NetworkConnection<"generic">) {
 
   await consortium.write.admitHospital([hospital.account.address, "St. Example General", "0x01"]);
   await consortium.write.admitHospital([otherHospital.account.address, "Example Children's", "0x02"]);
-  await consortium.write.addStaff([doctor.account.address], { account: hospital.account });
-  await consortium.write.addStaff([otherDoctor.account.address], { account: hospital.account });
+  for (const member of [doctor, otherDoctor]) {
+    await consortium.write.proposeStaff([member.account.address], { account: hospital.account });
+    await consortium.write.acceptStaff([hospital.account.address], { account: member.account });
+  }
   await consortium.write.grantRole([Role.AUDITOR, auditor.account.address]);
   await consortium.write.grantRole([Role.RESEARCHER, researcher.account.address]);
 

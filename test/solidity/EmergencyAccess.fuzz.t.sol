@@ -62,7 +62,9 @@ contract EmergencyAccessFuzzTest is CheatCodes {
         emergency = new EmergencyAccess(consortium, registry, 0, EmergencyLimits(1 days, WINDOW, 0));
         consortium.admitHospital(HOSPITAL, "Fuzz General", "");
         VM.prank(HOSPITAL);
-        consortium.addStaff(DOCTOR);
+        consortium.proposeStaff(DOCTOR);
+        VM.prank(DOCTOR);
+        consortium.acceptStaff(HOSPITAL);
         for (uint256 i = 0; i < 10; ++i) pool[i] = SIGNER.addr(_key(i));
         pool[10] = address(new MockERC1271Wallet(SIGNER.addr(WALLET_OWNER_KEY)));
         pool[11] = address(new MockERC1271Wallet(SIGNER.addr(WALLET_OWNER_KEY)));

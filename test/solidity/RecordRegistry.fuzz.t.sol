@@ -25,7 +25,9 @@ contract RecordRegistryFuzzTest is CheatCodes {
         consortium.admitHospital(SUSPENDED, "Fuzz Suspended", "");
         consortium.suspendHospital(SUSPENDED);
         VM.prank(HOSPITAL);
-        consortium.addStaff(DOCTOR);
+        consortium.proposeStaff(DOCTOR);
+        VM.prank(DOCTOR);
+        consortium.acceptStaff(HOSPITAL);
     }
 
     function _record(address patient, bytes32 digest, uint8 category) internal pure returns (NewRecord memory) {
@@ -135,7 +137,9 @@ contract RecordRegistryFuzzTest is CheatCodes {
         for (uint256 i = 0; i < n; ++i) {
             staff[i] = address(uint160(uint256(keccak256(abi.encode(seed, i)))) | 1);
             VM.prank(HOSPITAL);
-            consortium.addStaff(staff[i]);
+            consortium.proposeStaff(staff[i]);
+            VM.prank(staff[i]);
+            consortium.acceptStaff(HOSPITAL);
         }
         consortium.setRolePurposes(Roles.DOCTOR, Purposes.bit(Purposes.TREAT));
 

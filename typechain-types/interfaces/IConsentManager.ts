@@ -14,9 +14,9 @@ import type { TypedContractEvent, TypedDeferredTopicFilter, TypedEventLog, Typed
     export type KeyDeliveryStructOutput = [recordId: string, copyCid: string, envelope: string] & {recordId: string, copyCid: string, envelope: string }
   
 
-    export type GrantStruct = {sharedBy: AddressLike, expiresAt: BigNumberish, status: BigNumberish, rights: BigNumberish, categories: BigNumberish, anonymized: boolean, recordScoped: boolean}
+    export type GrantStruct = {sharedBy: AddressLike, expiresAt: BigNumberish, status: BigNumberish, rights: BigNumberish, categories: BigNumberish, anonymized: boolean, recordScoped: boolean, hasShared: boolean}
 
-    export type GrantStructOutput = [sharedBy: string, expiresAt: bigint, status: bigint, rights: bigint, categories: bigint, anonymized: boolean, recordScoped: boolean] & {sharedBy: string, expiresAt: bigint, status: bigint, rights: bigint, categories: bigint, anonymized: boolean, recordScoped: boolean }
+    export type GrantStructOutput = [sharedBy: string, expiresAt: bigint, status: bigint, rights: bigint, categories: bigint, anonymized: boolean, recordScoped: boolean, hasShared: boolean] & {sharedBy: string, expiresAt: bigint, status: bigint, rights: bigint, categories: bigint, anonymized: boolean, recordScoped: boolean, hasShared: boolean }
   
 
   export interface IConsentManagerInterface extends Interface {

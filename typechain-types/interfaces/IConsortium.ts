@@ -13,12 +13,13 @@ export declare namespace IConsortium {
     }
 
   export interface IConsortiumInterface extends Interface {
-    getFunction(nameOrSignature: "addStaff" | "admitHospital" | "employerOf" | "holdsRole" | "hospital" | "hospitalAccount" | "hospitalCount" | "hospitals" | "isActiveHospital" | "isActiveStaff" | "mayDeclare" | "reinstateHospital" | "removeStaff" | "rolePurposes" | "setRolePurposes" | "staff" | "staffCount" | "suspendHospital"): FunctionFragment;
+    getFunction(nameOrSignature: "acceptStaff" | "admitHospital" | "dismissStaff" | "employerOf" | "holdsRole" | "hospital" | "hospitalAccount" | "hospitalCount" | "hospitals" | "isActiveHospital" | "isActiveStaff" | "isStaffProposed" | "mayDeclare" | "proposeStaff" | "reinstateHospital" | "removeStaff" | "rolePurposes" | "setRolePurposes" | "staff" | "staffCount" | "suspendHospital" | "withdrawStaffProposal"): FunctionFragment;
 
-    getEvent(nameOrSignatureOrTopic: "HospitalAdmitted" | "HospitalReinstated" | "HospitalSuspended" | "RolePurposesSet" | "StaffAdded" | "StaffRemoved"): EventFragment;
+    getEvent(nameOrSignatureOrTopic: "HospitalAdmitted" | "HospitalReinstated" | "HospitalSuspended" | "RolePurposesSet" | "StaffAdded" | "StaffProposalWithdrawn" | "StaffProposed" | "StaffRemoved"): EventFragment;
 
-    encodeFunctionData(functionFragment: 'addStaff', values: [AddressLike]): string;
+    encodeFunctionData(functionFragment: 'acceptStaff', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'admitHospital', values: [AddressLike, string, BytesLike]): string;
+encodeFunctionData(functionFragment: 'dismissStaff', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'employerOf', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'holdsRole', values: [BytesLike, AddressLike]): string;
 encodeFunctionData(functionFragment: 'hospital', values: [AddressLike]): string;
@@ -27,7 +28,9 @@ encodeFunctionData(functionFragment: 'hospitalCount', values?: undefined): strin
 encodeFunctionData(functionFragment: 'hospitals', values: [BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'isActiveHospital', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'isActiveStaff', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'isStaffProposed', values: [AddressLike, AddressLike]): string;
 encodeFunctionData(functionFragment: 'mayDeclare', values: [AddressLike, BigNumberish]): string;
+encodeFunctionData(functionFragment: 'proposeStaff', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'reinstateHospital', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'removeStaff', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'rolePurposes', values: [BytesLike]): string;
@@ -35,9 +38,11 @@ encodeFunctionData(functionFragment: 'setRolePurposes', values: [BytesLike, BigN
 encodeFunctionData(functionFragment: 'staff', values: [AddressLike, BigNumberish, BigNumberish]): string;
 encodeFunctionData(functionFragment: 'staffCount', values: [AddressLike]): string;
 encodeFunctionData(functionFragment: 'suspendHospital', values: [AddressLike]): string;
+encodeFunctionData(functionFragment: 'withdrawStaffProposal', values: [AddressLike]): string;
 
-    decodeFunctionResult(functionFragment: 'addStaff', data: BytesLike): Result;
+    decodeFunctionResult(functionFragment: 'acceptStaff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'admitHospital', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'dismissStaff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'employerOf', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'holdsRole', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'hospital', data: BytesLike): Result;
@@ -46,7 +51,9 @@ decodeFunctionResult(functionFragment: 'hospitalCount', data: BytesLike): Result
 decodeFunctionResult(functionFragment: 'hospitals', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'isActiveHospital', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'isActiveStaff', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'isStaffProposed', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'mayDeclare', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'proposeStaff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'reinstateHospital', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'removeStaff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'rolePurposes', data: BytesLike): Result;
@@ -54,6 +61,7 @@ decodeFunctionResult(functionFragment: 'setRolePurposes', data: BytesLike): Resu
 decodeFunctionResult(functionFragment: 'staff', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'staffCount', data: BytesLike): Result;
 decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Result;
+decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike): Result;
   }
 
   
@@ -117,6 +125,30 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
 
   
 
+    export namespace StaffProposalWithdrawnEvent {
+      export type InputTuple = [hospital: AddressLike, staff: AddressLike];
+      export type OutputTuple = [hospital: string, staff: string];
+      export interface OutputObject {hospital: string, staff: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
+    export namespace StaffProposedEvent {
+      export type InputTuple = [hospital: AddressLike, staff: AddressLike];
+      export type OutputTuple = [hospital: string, staff: string];
+      export interface OutputObject {hospital: string, staff: string };
+      export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>
+      export type Filter = TypedDeferredTopicFilter<Event>
+      export type Log = TypedEventLog<Event>
+      export type LogDescription = TypedLogDescription<Event>
+    }
+
+  
+
     export namespace StaffRemovedEvent {
       export type InputTuple = [hospital: AddressLike, staff: AddressLike];
       export type OutputTuple = [hospital: string, staff: string];
@@ -163,8 +195,8 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
 
     
     
-    addStaff: TypedContractMethod<
-      [staff: AddressLike, ],
+    acceptStaff: TypedContractMethod<
+      [hospital: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -174,6 +206,14 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
     admitHospital: TypedContractMethod<
       [hospital: AddressLike, name: string, metadataCid: BytesLike, ],
       [bigint],
+      'nonpayable'
+    >
+    
+
+    
+    dismissStaff: TypedContractMethod<
+      [staff: AddressLike, ],
+      [void],
       'nonpayable'
     >
     
@@ -243,10 +283,26 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
     
 
     
+    isStaffProposed: TypedContractMethod<
+      [hospital: AddressLike, account: AddressLike, ],
+      [boolean],
+      'view'
+    >
+    
+
+    
     mayDeclare: TypedContractMethod<
       [account: AddressLike, purpose: BigNumberish, ],
       [boolean],
       'view'
+    >
+    
+
+    
+    proposeStaff: TypedContractMethod<
+      [staff: AddressLike, ],
+      [void],
+      'nonpayable'
     >
     
 
@@ -306,17 +362,30 @@ decodeFunctionResult(functionFragment: 'suspendHospital', data: BytesLike): Resu
     >
     
 
+    
+    withdrawStaffProposal: TypedContractMethod<
+      [staff: AddressLike, ],
+      [void],
+      'nonpayable'
+    >
+    
+
 
     getFunction<T extends ContractMethod = ContractMethod>(key: string | FunctionFragment): T;
 
-    getFunction(nameOrSignature: 'addStaff'): TypedContractMethod<
-      [staff: AddressLike, ],
+    getFunction(nameOrSignature: 'acceptStaff'): TypedContractMethod<
+      [hospital: AddressLike, ],
       [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'admitHospital'): TypedContractMethod<
       [hospital: AddressLike, name: string, metadataCid: BytesLike, ],
       [bigint],
+      'nonpayable'
+    >;
+getFunction(nameOrSignature: 'dismissStaff'): TypedContractMethod<
+      [staff: AddressLike, ],
+      [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'employerOf'): TypedContractMethod<
@@ -359,10 +428,20 @@ getFunction(nameOrSignature: 'isActiveStaff'): TypedContractMethod<
       [boolean],
       'view'
     >;
+getFunction(nameOrSignature: 'isStaffProposed'): TypedContractMethod<
+      [hospital: AddressLike, account: AddressLike, ],
+      [boolean],
+      'view'
+    >;
 getFunction(nameOrSignature: 'mayDeclare'): TypedContractMethod<
       [account: AddressLike, purpose: BigNumberish, ],
       [boolean],
       'view'
+    >;
+getFunction(nameOrSignature: 'proposeStaff'): TypedContractMethod<
+      [staff: AddressLike, ],
+      [void],
+      'nonpayable'
     >;
 getFunction(nameOrSignature: 'reinstateHospital'): TypedContractMethod<
       [hospital: AddressLike, ],
@@ -399,12 +478,19 @@ getFunction(nameOrSignature: 'suspendHospital'): TypedContractMethod<
       [void],
       'nonpayable'
     >;
+getFunction(nameOrSignature: 'withdrawStaffProposal'): TypedContractMethod<
+      [staff: AddressLike, ],
+      [void],
+      'nonpayable'
+    >;
 
     getEvent(key: 'HospitalAdmitted'): TypedContractEvent<HospitalAdmittedEvent.InputTuple, HospitalAdmittedEvent.OutputTuple, HospitalAdmittedEvent.OutputObject>;
 getEvent(key: 'HospitalReinstated'): TypedContractEvent<HospitalReinstatedEvent.InputTuple, HospitalReinstatedEvent.OutputTuple, HospitalReinstatedEvent.OutputObject>;
 getEvent(key: 'HospitalSuspended'): TypedContractEvent<HospitalSuspendedEvent.InputTuple, HospitalSuspendedEvent.OutputTuple, HospitalSuspendedEvent.OutputObject>;
 getEvent(key: 'RolePurposesSet'): TypedContractEvent<RolePurposesSetEvent.InputTuple, RolePurposesSetEvent.OutputTuple, RolePurposesSetEvent.OutputObject>;
 getEvent(key: 'StaffAdded'): TypedContractEvent<StaffAddedEvent.InputTuple, StaffAddedEvent.OutputTuple, StaffAddedEvent.OutputObject>;
+getEvent(key: 'StaffProposalWithdrawn'): TypedContractEvent<StaffProposalWithdrawnEvent.InputTuple, StaffProposalWithdrawnEvent.OutputTuple, StaffProposalWithdrawnEvent.OutputObject>;
+getEvent(key: 'StaffProposed'): TypedContractEvent<StaffProposedEvent.InputTuple, StaffProposedEvent.OutputTuple, StaffProposedEvent.OutputObject>;
 getEvent(key: 'StaffRemoved'): TypedContractEvent<StaffRemovedEvent.InputTuple, StaffRemovedEvent.OutputTuple, StaffRemovedEvent.OutputObject>;
 
     filters: {
@@ -427,6 +513,14 @@ getEvent(key: 'StaffRemoved'): TypedContractEvent<StaffRemovedEvent.InputTuple, 
 
       'StaffAdded(address,address)': TypedContractEvent<StaffAddedEvent.InputTuple, StaffAddedEvent.OutputTuple, StaffAddedEvent.OutputObject>;
       StaffAdded: TypedContractEvent<StaffAddedEvent.InputTuple, StaffAddedEvent.OutputTuple, StaffAddedEvent.OutputObject>;
+    
+
+      'StaffProposalWithdrawn(address,address)': TypedContractEvent<StaffProposalWithdrawnEvent.InputTuple, StaffProposalWithdrawnEvent.OutputTuple, StaffProposalWithdrawnEvent.OutputObject>;
+      StaffProposalWithdrawn: TypedContractEvent<StaffProposalWithdrawnEvent.InputTuple, StaffProposalWithdrawnEvent.OutputTuple, StaffProposalWithdrawnEvent.OutputObject>;
+    
+
+      'StaffProposed(address,address)': TypedContractEvent<StaffProposedEvent.InputTuple, StaffProposedEvent.OutputTuple, StaffProposedEvent.OutputObject>;
+      StaffProposed: TypedContractEvent<StaffProposedEvent.InputTuple, StaffProposedEvent.OutputTuple, StaffProposedEvent.OutputObject>;
     
 
       'StaffRemoved(address,address)': TypedContractEvent<StaffRemovedEvent.InputTuple, StaffRemovedEvent.OutputTuple, StaffRemovedEvent.OutputObject>;

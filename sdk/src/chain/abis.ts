@@ -155,6 +155,22 @@ export const consortiumAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "ConsortiumNoStaffProposal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       },
@@ -176,6 +192,22 @@ export const consortiumAbi = [
       }
     ],
     "name": "ConsortiumRoleConflict",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "ConsortiumStaffAlreadyProposed",
     "type": "error"
   },
   {
@@ -469,6 +501,44 @@ export const consortiumAbi = [
         "type": "address"
       }
     ],
+    "name": "StaffProposalWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "staff",
+        "type": "address"
+      }
+    ],
+    "name": "StaffProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "staff",
+        "type": "address"
+      }
+    ],
     "name": "StaffRemoved",
     "type": "event"
   },
@@ -496,11 +566,11 @@ export const consortiumAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "account",
+        "name": "hospitalAccount_",
         "type": "address"
       }
     ],
-    "name": "addStaff",
+    "name": "acceptStaff",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -604,6 +674,19 @@ export const consortiumAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "dismissStaff",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -844,6 +927,30 @@ export const consortiumAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "hospitalAccount_",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "isStaffProposed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       },
@@ -911,6 +1018,19 @@ export const consortiumAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "proposeStaff",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1095,6 +1215,19 @@ export const consortiumAbi = [
       }
     ],
     "name": "suspendHospital",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "withdrawStaffProposal",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2742,6 +2875,27 @@ export const consentManagerAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "policyId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsentNotGrantee",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "caller",
         "type": "address"
       }
@@ -3475,6 +3629,11 @@ export const consentManagerAbi = [
           {
             "internalType": "bool",
             "name": "recordScoped",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "hasShared",
             "type": "bool"
           }
         ],

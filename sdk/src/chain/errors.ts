@@ -58,6 +58,10 @@ const EXPLANATIONS: Record<string, (args: readonly unknown[]) => string> = {
   KeyRegistryNoKey: ([a]) => `${short(a)} has not published an encryption key yet.`,
   ConsortiumHospitalSuspended: ([a]) => `Hospital ${short(a)} is suspended.`,
   ConsortiumUnknownHospital: ([a]) => `${short(a)} is not an admitted hospital.`,
+  ConsortiumNoStaffProposal: ([h, a]) => `Hospital ${short(h)} has no pending staff proposal for ${short(a)}.`,
+  ConsortiumStaffAlreadyProposed: ([h, a]) => `Hospital ${short(h)} already proposed ${short(a)}; the proposal waits for their acceptance.`,
+  ConsentNotGrantee: ([who]) => `The policy is for someone else, or for a role ${short(who)} does not hold; nothing was logged.`,
+  ConsentUnknownPolicy: ([p, id]) => `Patient ${short(p)} has no policy ${short(id)} in force with these terms (it was revoked or changed).`,
   AccessControlUnauthorizedAccount: ([a, role]) => `${short(a)} lacks the role ${short(role)} this action needs.`,
 };
 

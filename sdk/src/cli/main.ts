@@ -9,6 +9,7 @@ import { auditCommand, AUDIT_HELP } from "./commands/audit.ts";
 import { emergencyCommand, EMERGENCY_HELP } from "./commands/emergency.ts";
 import { keysCommand, KEYS_HELP } from "./commands/keys.ts";
 import { recordsCommand, RECORDS_HELP } from "./commands/records.ts";
+import { staffCommand, STAFF_HELP } from "./commands/staff.ts";
 import { studyCommand, STUDY_HELP } from "./commands/study.ts";
 import { CliContext, NETWORKS } from "./context.ts";
 import { ExitCode, exitCodeOf, UsageError } from "./exit-codes.ts";
@@ -28,6 +29,8 @@ Commands:
                              emergency contacts, a doctor's request, threshold key release
   study create|show|list|fund|refund|withdraw|join|contribute|accept|reject|claim|…
                              research studies: funding, refunds, consent, paid anonymized data
+  staff list|propose|withdraw|accept|remove|dismiss
+                             a hospital's staff: the hospital proposes, the account accepts
 
 Options:
   --network <name|chainId>   ${Object.keys(NETWORKS).join(", ")} or a chain id (default localhost);
@@ -40,7 +43,7 @@ Options:
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 integrity failure, 5 unavailable, 6 not permitted.`;
 
-const HELP_BY_COMMAND: Record<string, string> = { keys: KEYS_HELP, records: RECORDS_HELP, audit: AUDIT_HELP, access: ACCESS_HELP, emergency: EMERGENCY_HELP, study: STUDY_HELP };
+const HELP_BY_COMMAND: Record<string, string> = { keys: KEYS_HELP, records: RECORDS_HELP, audit: AUDIT_HELP, access: ACCESS_HELP, emergency: EMERGENCY_HELP, study: STUDY_HELP, staff: STAFF_HELP };
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -110,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "access") await accessCommand(ctx, out, args, values);
     else if (command === "emergency") await emergencyCommand(ctx, out, args, values);
     else if (command === "study") await studyCommand(ctx, out, args, values);
+    else if (command === "staff") await staffCommand(ctx, out, args);
     else throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     return ExitCode.OK;
   } catch (error) {

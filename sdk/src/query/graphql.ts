@@ -151,6 +151,7 @@ export const DOCUMENTS = {
   hospital(id: $hospital) {
     hospitalId name suspended admittedAt
     staff(where: { active: true }, orderBy: addedAtBlock, first: 1000) { staff { id } addedAt addedAtBlock addedAtLogIndex }
+    staffProposals(where: { pending: true }, orderBy: proposedAtBlock, first: 1000) { staff { id } proposedAt proposedAtBlock proposedAtLogIndex }
   }
 }`,
 } as const;
@@ -605,12 +606,14 @@ export class GraphQLQueryBackend implements QueryBackend {
       suspended: boolean;
       admittedAt: string;
       staff: { staff: Id; addedAt: string; addedAtBlock: string; addedAtLogIndex: number }[];
+      staffProposals: { staff: Id; proposedAt: string; proposedAtBlock: string; proposedAtLogIndex: number }[];
     };
     const { hospital: row } = await this.query<{ hospital: Row | null }>(DOCUMENTS.hospitalStaff, {
       hospital: lower(hospital),
     });
     if (!row) return undefined;
     const added = (s: Row["staff"][number]) => ({ blockNumber: BigInt(s.addedAtBlock), logIndex: s.addedAtLogIndex });
+    const proposed = (p: Row["staffProposals"][number]) => ({ blockNumber: BigInt(p.proposedAtBlock), logIndex: p.proposedAtLogIndex });
     return {
       hospital,
       hospitalId: Number(row.hospitalId),
@@ -620,6 +623,9 @@ export class GraphQLQueryBackend implements QueryBackend {
       staff: row.staff
         .sort((a, b) => byPosition(added(a), added(b)))
         .map((s) => ({ account: getAddress(s.staff.id), addedAt: Number(s.addedAt) })),
+      proposals: row.staffProposals
+        .sort((a, b) => byPosition(proposed(a), proposed(b)))
+        .map((p) => ({ account: getAddress(p.staff.id), proposedAt: Number(p.proposedAt) })),
     };
   }
 

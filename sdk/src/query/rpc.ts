@@ -237,6 +237,7 @@ export class RpcQueryBackend implements QueryBackend {
     const stamps = new Stamps();
     let result: HospitalStaff | undefined;
     const staff = new Map<Address, { account: Address; addedAt: number }>();
+    const proposals = new Map<Address, { account: Address; proposedAt: number }>();
     for (const log of logs) {
       const event = decodeEventLog({ abi: consortiumAbi, data: log.data, topics: log.topics });
       switch (event.eventName) {
@@ -248,6 +249,7 @@ export class RpcQueryBackend implements QueryBackend {
             suspended: false,
             admittedAt: -1,
             staff: [],
+            proposals: [],
           };
           stamps.set(log, result, "admittedAt");
           break;
@@ -255,7 +257,18 @@ export class RpcQueryBackend implements QueryBackend {
         case "HospitalReinstated":
           if (result) result.suspended = event.eventName === "HospitalSuspended";
           break;
+        case "StaffProposed": {
+          const proposal = { account: event.args.staff, proposedAt: -1 };
+          proposals.delete(proposal.account); // proposed again after a withdrawal: last in the order
+          proposals.set(proposal.account, proposal);
+          stamps.set(log, proposal, "proposedAt");
+          break;
+        }
+        case "StaffProposalWithdrawn":
+          proposals.delete(event.args.staff);
+          break;
         case "StaffAdded": {
+          proposals.delete(event.args.staff); // accepted
           const member = { account: event.args.staff, addedAt: -1 };
           staff.delete(member.account); // re-added: last in the order
           staff.set(member.account, member);
@@ -269,6 +282,7 @@ export class RpcQueryBackend implements QueryBackend {
     }
     if (!result) return undefined;
     result.staff = [...staff.values()];
+    result.proposals = [...proposals.values()];
     await this.stamp(stamps);
     return result;
   }

@@ -256,6 +256,8 @@ export interface HospitalStaff {
   admittedAt: number;
   /** Current staff, in the order they were added. */
   staff: { account: Address; addedAt: number }[];
+  /** Accounts the hospital proposed that have neither accepted nor been withdrawn, oldest first. */
+  proposals: { account: Address; proposedAt: number }[];
 }
 
 // ── dashboard ────────────────────────────────────────────────────────────────────────────────

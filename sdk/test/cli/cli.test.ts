@@ -291,9 +291,12 @@ describe("caduceus access", () => {
     const request = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "TREAT", "--json"], as("doctor"));
     assert.equal(request.code, 0, request.stderr);
     assert.equal(json(request).outcome, "Granted");
-    const denied = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "TREAT"], as("stranger"));
+    const denied = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "CAREMGT"], as("doctor"));
     assert.equal(denied.code, 0, "a denial is an answer, not a failure");
-    assert.match(denied.stdout, /Denied: the policy is for someone else/);
+    assert.match(denied.stdout, /Denied: the policy does not allow this purpose/);
+    const stranger = await cli(["access", "request", "--patient", patient, "--id", "care-team", "--purpose", "TREAT"], as("stranger"));
+    assert.notEqual(stranger.code, 0, "a stranger's request is refused and leaves no log entry");
+    assert.match(stranger.stderr, /policy is for someone else/);
 
     const out = join(dir, "shared.json");
     const early = await cli(["access", "read", recordId, "--purpose", "TREAT", "--out", out], as("doctor"));
@@ -484,5 +487,30 @@ describe("caduceus study", () => {
     const refund = await cli(["study", "refund", id], as("stranger"));
     assert.equal(refund.code, 6);
     assert.match(refund.stderr, /refunds are paid only by failed or cancelled studies/);
+  });
+});
+
+describe("caduceus staff", () => {
+  it("the hospital proposes, the account accepts, the hospital lists and removes; nothing without acceptance", { timeout: 120_000 }, async () => {
+    const hospital = lc.accounts.hospital.address;
+    const stranger = lc.accounts.stranger.address;
+    const proposed = await cli(["staff", "propose", stranger], as("hospital"));
+    assert.equal(proposed.code, 0, proposed.stderr);
+    assert.match(proposed.stdout, /join when they run `caduceus staff accept <hospital>`/);
+    const pending = json(await cli(["staff", "list", "--json"], as("hospital")));
+    assert.deepEqual((pending.proposals as Array<{ account: string }>).map((p) => p.account), [stranger]);
+    assert.ok(!(pending.staff as Array<{ account: string }>).some((s) => s.account === stranger), "a proposal is not an appointment");
+
+    const byOther = await cli(["staff", "accept", hospital], as("researcher"));
+    assert.equal(byOther.code, 6, "only the proposed account can accept");
+    assert.match(byOther.stderr, /no pending staff proposal/);
+    const accepted = await cli(["staff", "accept", hospital], as("stranger"));
+    assert.equal(accepted.code, 0, accepted.stderr);
+    const listed = await cli(["staff", "list", hospital]);
+    assert.match(listed.stdout, new RegExp(`staff\\s+${stranger}`));
+
+    assert.equal((await cli(["staff", "remove", stranger], as("hospital"))).code, 0);
+    assert.doesNotMatch((await cli(["staff", "list", hospital])).stdout, new RegExp(stranger));
+    assert.equal((await cli(["staff", "propose", "not-an-address"], as("hospital"))).code, 2);
   });
 });

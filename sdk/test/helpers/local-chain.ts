@@ -158,7 +158,8 @@ export async function startLocalChain(): Promise<LocalChain> {
     await publicClient.waitForTransactionReceipt({ hash });
   };
   await send(accounts.governance, "admitHospital", [accounts.hospital.address, "Test Hospital", "0x"]);
-  await send(accounts.hospital, "addStaff", [accounts.doctor.address]);
+  await send(accounts.hospital, "proposeStaff", [accounts.doctor.address]);
+  await send(accounts.doctor, "acceptStaff", [accounts.hospital.address]);
   await send(accounts.governance, "grantRole", [keccak256(toBytes("caduceus.role.AUDITOR")), accounts.auditor.address]);
   await send(accounts.governance, "grantRole", [keccak256(toBytes("caduceus.role.RESEARCHER")), accounts.researcher.address]);
 

@@ -13,6 +13,8 @@ import {
   RolePurposesSet,
   RoleRevoked,
   StaffAdded,
+  StaffProposalWithdrawn,
+  StaffProposed,
   StaffRemoved,
 } from "../../generated/Consortium/Consortium";
 import {
@@ -25,6 +27,7 @@ import {
   RolePurposesChange,
   StaffChange,
   StaffMembership,
+  StaffProposal,
 } from "../../generated/schema";
 import { ensureAccount, eventId } from "../helpers";
 
@@ -98,7 +101,40 @@ function changeStaff(event: ethereum.Event, hospital: Address, staff: Address, a
   change.save();
 }
 
+export function handleStaffProposed(event: StaffProposed): void {
+  ensureAccount(event.params.staff);
+  const id = event.params.hospital.concat(event.params.staff);
+  let proposal = StaffProposal.load(id);
+  if (proposal == null) {
+    proposal = new StaffProposal(id);
+    proposal.hospital = event.params.hospital;
+    proposal.staff = event.params.staff;
+  }
+  proposal.pending = true;
+  proposal.accepted = false;
+  proposal.proposedAt = event.block.timestamp;
+  proposal.proposedAtBlock = event.block.number;
+  proposal.proposedAtLogIndex = event.logIndex.toI32();
+  proposal.closedAt = null;
+  proposal.save();
+}
+
+/** Closes a pending proposal: accepted (StaffAdded) or withdrawn. */
+function closeProposal(event: ethereum.Event, hospital: Address, staff: Address, accepted: boolean): void {
+  const proposal = StaffProposal.load(hospital.concat(staff));
+  if (proposal == null) return;
+  proposal.pending = false;
+  proposal.accepted = accepted;
+  proposal.closedAt = event.block.timestamp;
+  proposal.save();
+}
+
+export function handleStaffProposalWithdrawn(event: StaffProposalWithdrawn): void {
+  closeProposal(event, event.params.hospital, event.params.staff, false);
+}
+
 export function handleStaffAdded(event: StaffAdded): void {
+  closeProposal(event, event.params.hospital, event.params.staff, true);
   changeStaff(event, event.params.hospital, event.params.staff, true);
 }
 

@@ -2,10 +2,8 @@ import { Rights } from "@caduceus/sdk/chain/access";
 import { Purpose } from "@caduceus/sdk/chain/roles";
 import { signPolicy, terms } from "../../helpers/consent.js";
 import { seededBytes } from "../../helpers/records.js";
-import { addressOf, by, emits, id, POLICY, revert, T, who, type ContractRows, type Fixture } from "./fixture.js";
+import { addressOf, by, id, POLICY, revert, T, who, type ContractRows, type Fixture } from "./fixture.js";
 
-const DENIED = 2; // RequestOutcome.Denied
-const NOT_GRANTEE = 2; // DenyReason.NotGrantee
 const envelope = seededBytes("matrix:envelope", 85);
 const otherDoctor = (c: Fixture) => c.otherDoctor.account.address;
 /** Terms for an account nobody controls, valid from the fixture's policies' start. */
@@ -51,18 +49,9 @@ export const consentManagerRows: ContractRows = {
           [c.patientAddress, POLICY.role, c.terms.role, Purpose.TREAT, Rights.READ, 0],
           by(c, a),
         ),
-      refused: (c, a) =>
-        emits(
-          "AccessRequested",
-          c.patientAddress,
-          who(c, a),
-          POLICY.role,
-          Purpose.TREAT,
-          Rights.READ,
-          DENIED,
-          NOT_GRANTEE,
-          0,
-        ),
+      // Finding 9: a requester the policy does not address is refused outright, so nobody can fill
+      // a patient's access log with denials.
+      refused: (c, a) => revert("ConsentNotGrantee", who(c, a), c.patientAddress, POLICY.role),
     },
     {
       fn: "revoke(address,address,uint8)",

@@ -30,10 +30,34 @@ export const consortiumRows: ContractRows = {
       refused: (c, a) => revert("AccessControlInvalidDefaultAdmin", who(c, a)),
     },
     {
-      fn: "addStaff(address)",
+      fn: "acceptStaff(address)",
+      case: "the hospital's pending proposal of the stranger",
+      allowed: ["stranger"],
+      call: (c, a) => c.consortium.write.acceptStaff([c.hospital.account.address], by(c, a)),
+      refused: (c, a) => revert("ConsortiumNoStaffProposal", who(c, "hospital"), who(c, a)),
+    },
+    {
+      fn: "dismissStaff(address)",
+      case: "the suspended hospital's staff",
+      allowed: ["governance"],
+      call: (c, a) => c.consortium.write.dismissStaff([c.wallets.suspendedStaff.account.address], by(c, a)),
+      refused: governanceOnly,
+    },
+    {
+      fn: "proposeStaff(address)",
       allowed: ["hospital"],
-      call: (c, a) => c.consortium.write.addStaff([addressOf(`staff:${a}`)], by(c, a)),
+      call: (c, a) => c.consortium.write.proposeStaff([addressOf(`staff:${a}`)], by(c, a)),
       refused: activeHospitalOnly,
+    },
+    {
+      fn: "withdrawStaffProposal(address)",
+      case: "the hospital's pending proposal of the stranger",
+      allowed: ["hospital"],
+      call: (c, a) => c.consortium.write.withdrawStaffProposal([c.stranger.account.address], by(c, a)),
+      refused: (c, a) =>
+        a === "suspendedHospital"
+          ? revert("ConsortiumNoStaffProposal", who(c, a), who(c, "stranger"))
+          : revert("ConsortiumUnknownHospital", who(c, a)),
     },
     {
       fn: "admitHospital(address,string,bytes)",
@@ -68,7 +92,7 @@ export const consortiumRows: ContractRows = {
     },
     {
       fn: "grantRole(bytes32,address)",
-      case: "DOCTOR (staff come from addStaff only)",
+      case: "DOCTOR (staff come from proposeStaff and acceptStaff only)",
       allowed: [],
       call: (c, a) => c.consortium.write.grantRole([Role.DOCTOR, c.stranger.account.address], by(c, a)),
       refused: (c, a) => revert("AccessControlUnauthorizedAccount", who(c, a), UNGRANTABLE),

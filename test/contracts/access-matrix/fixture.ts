@@ -100,8 +100,11 @@ export async function matrixFixture(connection: NetworkConnection<"generic">) {
   await c.consortium.write.beginDefaultAdminTransfer([nominee.account.address]);
   await time.increase(2 * DAY + 1);
 
-  // Staff of both hospitals, records (one by the soon suspended hospital), then the suspension.
-  await c.consortium.write.addStaff([suspendedStaff.account.address], as(c.otherHospital));
+  // Staff of both hospitals (appointed in two steps; the stranger's appointment still waits for
+  // acceptance), records (one by the soon suspended hospital), then the suspension.
+  await c.consortium.write.proposeStaff([suspendedStaff.account.address], as(c.otherHospital));
+  await c.consortium.write.acceptStaff([c.otherHospital.account.address], as(suspendedStaff));
+  await c.consortium.write.proposeStaff([c.stranger.account.address], as(c.hospital));
   const hospitalRecord = withId(
     c.hospital.account.address,
     newRecord(patient, "matrix:lab", { category: Category.Lab }),

@@ -218,6 +218,27 @@
     "inputs": [
       {
         "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "patient",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "policyId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsentNotGrantee",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "caller",
         "type": "address"
       }
@@ -782,6 +803,11 @@
           {
             "internalType": "bool",
             "name": "recordScoped",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "hasShared",
             "type": "bool"
           }
         ],

@@ -86,6 +86,22 @@
     "inputs": [
       {
         "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "ConsortiumNoStaffProposal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       },
@@ -107,6 +123,22 @@
       }
     ],
     "name": "ConsortiumRoleConflict",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "ConsortiumStaffAlreadyProposed",
     "type": "error"
   },
   {
@@ -259,6 +291,44 @@
         "type": "address"
       }
     ],
+    "name": "StaffProposalWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "staff",
+        "type": "address"
+      }
+    ],
+    "name": "StaffProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "staff",
+        "type": "address"
+      }
+    ],
     "name": "StaffRemoved",
     "type": "event"
   },
@@ -266,11 +336,11 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "staff",
+        "name": "hospital",
         "type": "address"
       }
     ],
-    "name": "addStaff",
+    "name": "acceptStaff",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -301,6 +371,19 @@
         "type": "uint32"
       }
     ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "staff",
+        "type": "address"
+      }
+    ],
+    "name": "dismissStaff",
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -481,6 +564,30 @@
     "inputs": [
       {
         "internalType": "address",
+        "name": "hospital",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "isStaffProposed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       },
@@ -499,6 +606,19 @@
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "staff",
+        "type": "address"
+      }
+    ],
+    "name": "proposeStaff",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -621,6 +741,19 @@
       }
     ],
     "name": "suspendHospital",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "staff",
+        "type": "address"
+      }
+    ],
+    "name": "withdrawStaffProposal",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -107,6 +107,8 @@ export const rolesEn = {
   "gov.active": "active",
   "gov.suspended": "suspended: it and its staff cannot act",
   "gov.suspend": "Suspend",
+  "gov.dismissTitle": "Dismiss staff",
+  "gov.dismiss": "Dismiss",
   "gov.reinstate": "Reinstate",
   "gov.admitTitle": "Admit a hospital",
   "gov.hospitalName": "Institution name",

@@ -107,6 +107,8 @@ export const rolesZh: Record<keyof typeof rolesEn, string> = {
   "gov.active": "正常",
   "gov.suspended": "已暂停：医院及其员工均不能操作",
   "gov.suspend": "暂停",
+  "gov.dismissTitle": "解除员工",
+  "gov.dismiss": "解除",
   "gov.reinstate": "恢复",
   "gov.admitTitle": "接纳医院",
   "gov.hospitalName": "机构名称",

@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { BrowserContext, Page, Route } from "playwright-core";
 import type { Address } from "viem";
 import { newPolicyId, policyTerms, setPolicy } from "@caduceus/sdk/access/policies";
-import { requestAccess } from "@caduceus/sdk/access/requests";
+import { approve, requestAccess } from "@caduceus/sdk/access/requests";
 import { deriveIdentity, type EncryptionIdentity } from "@caduceus/sdk/crypto/identity";
 import { setEmergencyContacts } from "@caduceus/sdk/emergency/contacts";
 import { RecordCategory } from "@caduceus/sdk/fhir/categories";
@@ -121,14 +121,28 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     const staff = page.getByTestId("staff");
     await staff.getByTestId("staff-member").first().waitFor();
     const before = await staff.getByTestId("staff-member").count();
+    // The hospital proposes; the account is not staff until it accepts on its own doctor page.
     await staff.getByLabel("Add a doctor (their account)").fill(stranger.address);
-    await staff.getByRole("button", { name: "Add to staff" }).click();
-    const added = staff.getByTestId("staff-member").filter({ hasText: stranger.address });
+    await staff.getByRole("button", { name: "Propose for staff" }).click();
+    await staff.getByTestId("staff-proposal").filter({ hasText: stranger.address }).waitFor();
+    assert.equal(await staff.getByTestId("staff-member").count(), before, "a proposal is not an appointment");
+    const d = await open(stranger.address, "doctor");
+    await connect(d.page);
+    const appointment = d.page.getByTestId("appointment");
+    await appointment.waitFor();
+    assert.match(await appointment.innerText(), /proposes you for its staff/);
+    await appointment.getByRole("button", { name: "Accept" }).click();
+    await appointment.waitFor({ state: "detached" });
+    const again = await open(hospital.address, "hospital");
+    await connect(again.page);
+    const staffNow = again.page.getByTestId("staff");
+    const added = staffNow.getByTestId("staff-member").filter({ hasText: stranger.address });
     await added.waitFor();
-    assert.equal(await staff.getByTestId("staff-member").count(), before + 1);
+    assert.equal(await staffNow.getByTestId("staff-member").count(), before + 1);
+    assert.equal(await staffNow.getByTestId("staff-proposal").count(), 0);
     await added.getByRole("button", { name: "Remove" }).click();
     await added.waitFor({ state: "detached" });
-    assert.equal(await staff.getByTestId("staff-member").count(), before);
+    assert.equal(await staffNow.getByTestId("staff-member").count(), before);
   });
 
   it("the patient gives a doctor access, sees the grant and the log, and revokes both", async () => {
@@ -184,7 +198,10 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     await d.page.getByRole("button", { name: "Request access for Treatment" }).click();
     const outcome = d.page.getByTestId("request-outcome");
     await outcome.waitFor();
-    assert.match(await outcome.innerText(), /Access granted until/);
+    // The patient revoked this doctor's Treatment grant in the test above: even under an
+    // auto-approving policy the new request waits for the patient, who approves it.
+    assert.match(await outcome.innerText(), /waiting for the patient's approval/);
+    await approve(stack.chain.as(patient), doctor.address, "TREAT");
     await d.page.getByTestId("no-shared").waitFor();
 
     // The patient unlocks and delivers the keys; their wallet signs, the worker wraps.
@@ -430,7 +447,7 @@ describe("web app in Chromium", { skip: existsSync(CHROMIUM) ? false : `no ${CHR
     await connect(h.page);
     const staff = h.page.getByTestId("staff");
     await staff.getByLabel("Add a doctor (their account)").fill(doctor.address);
-    await staff.getByRole("button", { name: "Add to staff" }).click();
+    await staff.getByRole("button", { name: "Propose for staff" }).click();
     const reverted = staff.locator("[data-tx=failed]");
     await reverted.waitFor();
     assert.match(await reverted.innerText(), /ConsortiumAlreadyStaff/);

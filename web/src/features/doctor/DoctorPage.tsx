@@ -21,6 +21,7 @@ import { useGrantsAndPolicies } from "../access/useAccess.ts";
 import { formatTime, purposeWords, roleOf, roleWords } from "../access/words.ts";
 import { RecordBody, download } from "../patient/RecordBody.tsx";
 import { useQueryBackend } from "../patient/useRecords.ts";
+import { Appointments } from "./Appointments.tsx";
 import { EmergencySection } from "./EmergencySection.tsx";
 
 function RequestButton({ patient, policy, purpose }: { patient: Address; policy: PolicyView; purpose: PurposeName }) {
@@ -190,6 +191,7 @@ export default function DoctorPage({ address }: { address: Address }) {
     <div className="page">
       <h1>{t("doctor.title")}</h1>
       <IdentityCard address={address} />
+      <Appointments address={address} />
       <form className="card" onSubmit={lookUp}>
         <div className="field">
           <label htmlFor={`${id}-patient`}>{t("doctor.patient")}</label>

@@ -15,7 +15,7 @@ import { errorMessage } from "../../errors.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { TxStatus } from "../../tx/TxStatus.tsx";
 import { useWriteFlow } from "../../tx/useWriteFlow.ts";
-import { formatTime, roleWords } from "../access/words.ts";
+import { formatTime, roleWords, shortAddress } from "../access/words.ts";
 import { GOVERNANCE_KEY, useHospitals, useIsGovernance, useRoleHolders, VERIFIED_ROLES } from "./useGovernance.ts";
 import { WriteButton } from "../../tx/WriteButton.tsx";
 import { RESEARCH_KEY, useAllowedTokens, useToken } from "../research/useResearch.ts";
@@ -143,7 +143,22 @@ function HospitalRow({ h, governs, admitted }: { h: HospitalStaff; governs: bool
         {h.name} <code>{h.hospital}</code>
       </td>
       <td>{admitted}</td>
-      <td>{h.staff.length}</td>
+      <td>
+        {h.staff.length}
+        {governs && h.staff.length > 0 && (
+          <details data-testid="dismiss-staff">
+            <summary>{t("gov.dismissTitle")}</summary>
+            <ul>
+              {h.staff.map(({ account }) => (
+                <li key={account}>
+                  <code title={account}>{shortAddress(account)}</code>{" "}
+                  <WriteButton label={t("gov.dismiss")} action={(c) => c.write(c.consortium, "dismissStaff", [account])} refresh={[...REFRESH, "staff"]} />
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </td>
       <td>{h.suspended ? t("gov.suspended") : t("gov.active")}</td>
       {governs && (
         <td>

@@ -1,4 +1,8 @@
-/** The hospital's staff: doctors it vouches for (they may declare treatment purposes), added and removed here. */
+/**
+ * The hospital's staff: doctors it vouches for (they may declare treatment purposes). The hospital
+ * proposes an account here; the account joins when it accepts on its own doctor page. Pending
+ * proposals can be withdrawn, staff removed.
+ */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { getAddress, isAddress, type Address } from "viem";
@@ -26,7 +30,7 @@ export function Staff({ hospital }: { hospital: Address }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!isAddress(input)) return;
-    const result = await add.run((chain) => chain.write(chain.consortium, "addStaff", [getAddress(input)]));
+    const result = await add.run((chain) => chain.write(chain.consortium, "proposeStaff", [getAddress(input)]));
     if (result.ok) {
       setInput("");
       await queryClient.invalidateQueries({ queryKey: ["staff"] });
@@ -51,6 +55,23 @@ export function Staff({ hospital }: { hospital: Address }) {
             </li>
           ))}
         </ul>
+      )}
+      {staff.data && staff.data.proposals.length > 0 && (
+        <>
+          <h3>{t("staff.proposals")}</h3>
+          <ul className="policies">
+            {staff.data.proposals.map(({ account }) => (
+              <li key={account} className="policy" data-testid="staff-proposal">
+                <code>{account}</code>
+                <WriteButton
+                  label={t("staff.withdraw")}
+                  refresh={["staff"]}
+                  action={(chain) => chain.write(chain.consortium, "withdrawStaffProposal", [account])}
+                />
+              </li>
+            ))}
+          </ul>
+        </>
       )}
       <form onSubmit={submit}>
         <div className="field">
