@@ -127,20 +127,20 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function acceptStaff(address hospitalAccount_) external {
-        if (!_staffProposals[hospitalAccount_][msg.sender]) {
-            revert ConsortiumNoStaffProposal(hospitalAccount_, msg.sender);
+    function acceptStaff(address employer) external {
+        if (!_staffProposals[employer][msg.sender]) {
+            revert ConsortiumNoStaffProposal(employer, msg.sender);
         }
         // The proposal was made by an admitted hospital, which may have been suspended since.
-        if (_hospitals[hospitalAccount_].suspended) {
-            revert ConsortiumHospitalSuspended(hospitalAccount_);
+        if (_hospitals[employer].suspended) {
+            revert ConsortiumHospitalSuspended(employer);
         }
         _checkMayJoin(msg.sender);
 
-        delete _staffProposals[hospitalAccount_][msg.sender];
-        _employers[msg.sender] = hospitalAccount_;
-        _staffLists[hospitalAccount_].add(msg.sender);
-        emit StaffAdded(hospitalAccount_, msg.sender);
+        delete _staffProposals[employer][msg.sender];
+        _employers[msg.sender] = employer;
+        _staffLists[employer].add(msg.sender);
+        emit StaffAdded(employer, msg.sender);
     }
 
     /// @inheritdoc IConsortium
@@ -226,19 +226,19 @@ contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function isStaffProposed(address hospitalAccount_, address account) external view returns (bool) {
-        return _staffProposals[hospitalAccount_][account];
+    function isStaffProposed(address employer, address account) external view returns (bool) {
+        return _staffProposals[employer][account];
     }
 
     /// @inheritdoc IConsortium
-    function staffCount(address hospitalAccount_) external view returns (uint256) {
-        return _staffLists[hospitalAccount_].length();
+    function staffCount(address employer) external view returns (uint256) {
+        return _staffLists[employer].length();
     }
 
     /// @inheritdoc IConsortium
-    function staff(address hospitalAccount_, uint256 offset, uint256 limit) external view returns (address[] memory) {
+    function staff(address employer, uint256 offset, uint256 limit) external view returns (address[] memory) {
         _checkLimit(limit);
-        return Paging.page(_staffLists[hospitalAccount_], offset, limit);
+        return Paging.page(_staffLists[employer], offset, limit);
     }
 
     // ---------------------------------------------------------------- internal

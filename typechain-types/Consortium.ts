@@ -332,7 +332,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     acceptStaff: TypedContractMethod<
-      [hospitalAccount_: AddressLike, ],
+      [employer: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -492,7 +492,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     isStaffProposed: TypedContractMethod<
-      [hospitalAccount_: AddressLike, account: AddressLike, ],
+      [employer: AddressLike, account: AddressLike, ],
       [boolean],
       'view'
     >
@@ -596,7 +596,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     staff: TypedContractMethod<
-      [hospitalAccount_: AddressLike, offset: BigNumberish, limit: BigNumberish, ],
+      [employer: AddressLike, offset: BigNumberish, limit: BigNumberish, ],
       [string[]],
       'view'
     >
@@ -604,7 +604,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     staffCount: TypedContractMethod<
-      [hospitalAccount_: AddressLike, ],
+      [employer: AddressLike, ],
       [bigint],
       'view'
     >
@@ -648,7 +648,7 @@ getFunction(nameOrSignature: 'acceptDefaultAdminTransfer'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'acceptStaff'): TypedContractMethod<
-      [hospitalAccount_: AddressLike, ],
+      [employer: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -748,7 +748,7 @@ getFunction(nameOrSignature: 'isActiveStaff'): TypedContractMethod<
       'view'
     >;
 getFunction(nameOrSignature: 'isStaffProposed'): TypedContractMethod<
-      [hospitalAccount_: AddressLike, account: AddressLike, ],
+      [employer: AddressLike, account: AddressLike, ],
       [boolean],
       'view'
     >;
@@ -813,12 +813,12 @@ getFunction(nameOrSignature: 'setRolePurposes'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'staff'): TypedContractMethod<
-      [hospitalAccount_: AddressLike, offset: BigNumberish, limit: BigNumberish, ],
+      [employer: AddressLike, offset: BigNumberish, limit: BigNumberish, ],
       [string[]],
       'view'
     >;
 getFunction(nameOrSignature: 'staffCount'): TypedContractMethod<
-      [hospitalAccount_: AddressLike, ],
+      [employer: AddressLike, ],
       [bigint],
       'view'
     >;

@@ -62,40 +62,40 @@ interface IConsortium {
     /// @notice Governance set the purposes `role` may declare (bitmap of PurposeOfUse codes).
     event RolePurposesSet(bytes32 indexed role, uint256 purposes);
 
-    /// @notice Admits `hospital`. Governance only.
-    /// @param hospital The hospital's account (an EOA, Safe or any ERC-1271 wallet).
+    /// @notice Admits the hospital `account`. Governance only.
+    /// @param account The hospital's account (an EOA, Safe or any ERC-1271 wallet).
     /// @param name Public institution name; never a person's name.
     /// @param metadataCid CID of a public profile document.
     /// @return hospitalId The hospital's compact id (1, 2, …), used in record storage.
     function admitHospital(
-        address hospital,
+        address account,
         string calldata name,
         bytes calldata metadataCid
     ) external returns (uint32 hospitalId);
 
     /// @notice Suspends an active hospital and, with it, all its staff. Governance only.
-    function suspendHospital(address hospital) external;
+    function suspendHospital(address account) external;
 
     /// @notice Reinstates a suspended hospital. Governance only.
-    function reinstateHospital(address hospital) external;
+    function reinstateHospital(address account) external;
 
-    /// @notice Proposes `staff` for the calling hospital's staff; `staff` joins when it calls
-    /// `acceptStaff`. Active hospitals only; `staff` must be neither a hospital nor anyone's staff.
-    function proposeStaff(address staff) external;
+    /// @notice Proposes `account` for the calling hospital's staff; `account` joins when it calls
+    /// `acceptStaff`. Active hospitals only; `account` must be neither a hospital nor anyone's staff.
+    function proposeStaff(address account) external;
 
-    /// @notice Withdraws the calling hospital's pending proposal to `staff` (also while suspended).
-    function withdrawStaffProposal(address staff) external;
+    /// @notice Withdraws the calling hospital's pending proposal to `account` (also while suspended).
+    function withdrawStaffProposal(address account) external;
 
-    /// @notice The caller accepts `hospital`'s pending proposal and joins its staff. The hospital
+    /// @notice The caller accepts `employer`'s pending proposal and joins its staff. The hospital
     /// must not be suspended, and the caller must not have become a hospital or staff since.
-    function acceptStaff(address hospital) external;
+    function acceptStaff(address employer) external;
 
-    /// @notice Removes `staff` from the calling hospital (also while it is suspended).
-    function removeStaff(address staff) external;
+    /// @notice Removes `account` from the calling hospital's staff (also while it is suspended).
+    function removeStaff(address account) external;
 
-    /// @notice Removes `staff` from whichever hospital employs it, for instance the staff of a
+    /// @notice Removes `account` from whichever hospital employs it, for instance the staff of a
     /// suspended hospital. Governance only.
-    function dismissStaff(address staff) external;
+    function dismissStaff(address account) external;
 
     /// @notice Sets the purposes `role` may declare. Governance only.
     function setRolePurposes(bytes32 role, uint256 purposes) external;
@@ -131,8 +131,8 @@ interface IConsortium {
     /// @notice Hospitals `[offset, offset + limit)` in admission order.
     function hospitals(uint256 offset, uint256 limit) external view returns (address[] memory);
 
-    /// @notice Whether `hospital` has a pending staff proposal for `account`.
-    function isStaffProposed(address hospital, address account) external view returns (bool);
+    /// @notice Whether the hospital `employer` has a pending staff proposal for `account`.
+    function isStaffProposed(address employer, address account) external view returns (bool);
 
     /// @notice Number of staff of `hospitalAccount_`.
     function staffCount(address hospitalAccount_) external view returns (uint256);

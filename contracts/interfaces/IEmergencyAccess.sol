@@ -173,7 +173,7 @@ interface IEmergencyAccess {
     function postKeys(address patient, uint32 configVersion, EmergencyKey[] calldata keys) external;
 
     /// @notice Governance sets the grant maximum, the approval window and the cooldown.
-    function setLimits(EmergencyLimits calldata limits) external;
+    function setLimits(EmergencyLimits calldata newLimits) external;
 
     /// @notice Whether `doctor` holds an emergency grant in force for `patient` (and still works
     /// for an active hospital).

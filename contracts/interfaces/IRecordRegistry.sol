@@ -96,7 +96,7 @@ interface IRecordRegistry {
     function register(NewRecord calldata record) external returns (bytes32 recordId);
 
     /// @notice Registers up to `MAX_BATCH` records at once, all or nothing. Active hospitals only.
-    function registerBatch(NewRecord[] calldata records) external returns (bytes32[] memory recordIds);
+    function registerBatch(NewRecord[] calldata batch) external returns (bytes32[] memory recordIds);
 
     /// @notice Registers a record that `hospital` signed (EIP-712 `RegisterRecord`); anyone may
     /// submit it, which lets a relayer pay the gas. ERC-1271 contract wallets are accepted. The

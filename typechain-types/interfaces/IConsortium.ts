@@ -196,7 +196,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
     
     
     acceptStaff: TypedContractMethod<
-      [hospital: AddressLike, ],
+      [employer: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -204,7 +204,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     admitHospital: TypedContractMethod<
-      [hospital: AddressLike, name: string, metadataCid: BytesLike, ],
+      [account: AddressLike, name: string, metadataCid: BytesLike, ],
       [bigint],
       'nonpayable'
     >
@@ -212,7 +212,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     dismissStaff: TypedContractMethod<
-      [staff: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -284,7 +284,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     isStaffProposed: TypedContractMethod<
-      [hospital: AddressLike, account: AddressLike, ],
+      [employer: AddressLike, account: AddressLike, ],
       [boolean],
       'view'
     >
@@ -300,7 +300,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     proposeStaff: TypedContractMethod<
-      [staff: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -308,7 +308,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     reinstateHospital: TypedContractMethod<
-      [hospital: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -316,7 +316,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     removeStaff: TypedContractMethod<
-      [staff: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -356,7 +356,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     suspendHospital: TypedContractMethod<
-      [hospital: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -364,7 +364,7 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
 
     
     withdrawStaffProposal: TypedContractMethod<
-      [staff: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >
@@ -374,17 +374,17 @@ decodeFunctionResult(functionFragment: 'withdrawStaffProposal', data: BytesLike)
     getFunction<T extends ContractMethod = ContractMethod>(key: string | FunctionFragment): T;
 
     getFunction(nameOrSignature: 'acceptStaff'): TypedContractMethod<
-      [hospital: AddressLike, ],
+      [employer: AddressLike, ],
       [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'admitHospital'): TypedContractMethod<
-      [hospital: AddressLike, name: string, metadataCid: BytesLike, ],
+      [account: AddressLike, name: string, metadataCid: BytesLike, ],
       [bigint],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'dismissStaff'): TypedContractMethod<
-      [staff: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -429,7 +429,7 @@ getFunction(nameOrSignature: 'isActiveStaff'): TypedContractMethod<
       'view'
     >;
 getFunction(nameOrSignature: 'isStaffProposed'): TypedContractMethod<
-      [hospital: AddressLike, account: AddressLike, ],
+      [employer: AddressLike, account: AddressLike, ],
       [boolean],
       'view'
     >;
@@ -439,17 +439,17 @@ getFunction(nameOrSignature: 'mayDeclare'): TypedContractMethod<
       'view'
     >;
 getFunction(nameOrSignature: 'proposeStaff'): TypedContractMethod<
-      [staff: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'reinstateHospital'): TypedContractMethod<
-      [hospital: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'removeStaff'): TypedContractMethod<
-      [staff: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >;
@@ -474,12 +474,12 @@ getFunction(nameOrSignature: 'staffCount'): TypedContractMethod<
       'view'
     >;
 getFunction(nameOrSignature: 'suspendHospital'): TypedContractMethod<
-      [hospital: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'withdrawStaffProposal'): TypedContractMethod<
-      [staff: AddressLike, ],
+      [account: AddressLike, ],
       [void],
       'nonpayable'
     >;

@@ -325,7 +325,7 @@ decodeFunctionResult(functionFragment: 'submitSignedApprovals', data: BytesLike)
 
     
     setLimits: TypedContractMethod<
-      [limits: EmergencyLimitsStruct, ],
+      [newLimits: EmergencyLimitsStruct, ],
       [void],
       'nonpayable'
     >
@@ -413,7 +413,7 @@ getFunction(nameOrSignature: 'requestOf'): TypedContractMethod<
       'view'
     >;
 getFunction(nameOrSignature: 'setLimits'): TypedContractMethod<
-      [limits: EmergencyLimitsStruct, ],
+      [newLimits: EmergencyLimitsStruct, ],
       [void],
       'nonpayable'
     >;

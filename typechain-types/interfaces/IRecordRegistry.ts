@@ -231,7 +231,7 @@ decodeFunctionResult(functionFragment: 'worstAudit', data: BytesLike): Result;
 
     
     registerBatch: TypedContractMethod<
-      [records: NewRecordStruct[], ],
+      [batch: NewRecordStruct[], ],
       [string[]],
       'nonpayable'
     >
@@ -341,7 +341,7 @@ getFunction(nameOrSignature: 'register'): TypedContractMethod<
       'nonpayable'
     >;
 getFunction(nameOrSignature: 'registerBatch'): TypedContractMethod<
-      [records: NewRecordStruct[], ],
+      [batch: NewRecordStruct[], ],
       [string[]],
       'nonpayable'
     >;

@@ -566,7 +566,7 @@ export const consortiumAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospitalAccount_",
+        "name": "employer",
         "type": "address"
       }
     ],
@@ -927,7 +927,7 @@ export const consortiumAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospitalAccount_",
+        "name": "employer",
         "type": "address"
       },
       {
@@ -1143,7 +1143,7 @@ export const consortiumAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospitalAccount_",
+        "name": "employer",
         "type": "address"
       },
       {
@@ -1172,7 +1172,7 @@ export const consortiumAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospitalAccount_",
+        "name": "employer",
         "type": "address"
       }
     ],

@@ -336,7 +336,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospital",
+        "name": "employer",
         "type": "address"
       }
     ],
@@ -349,7 +349,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospital",
+        "name": "account",
         "type": "address"
       },
       {
@@ -378,7 +378,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "staff",
+        "name": "account",
         "type": "address"
       }
     ],
@@ -564,7 +564,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospital",
+        "name": "employer",
         "type": "address"
       },
       {
@@ -612,7 +612,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "staff",
+        "name": "account",
         "type": "address"
       }
     ],
@@ -625,7 +625,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospital",
+        "name": "account",
         "type": "address"
       }
     ],
@@ -638,7 +638,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "staff",
+        "name": "account",
         "type": "address"
       }
     ],
@@ -736,7 +736,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "hospital",
+        "name": "account",
         "type": "address"
       }
     ],
@@ -749,7 +749,7 @@
     "inputs": [
       {
         "internalType": "address",
-        "name": "staff",
+        "name": "account",
         "type": "address"
       }
     ],

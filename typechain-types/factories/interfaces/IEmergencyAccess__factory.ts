@@ -1220,7 +1220,7 @@
           }
         ],
         "internalType": "struct EmergencyLimits",
-        "name": "limits",
+        "name": "newLimits",
         "type": "tuple"
       }
     ],

@@ -822,7 +822,7 @@
           }
         ],
         "internalType": "struct NewRecord[]",
-        "name": "records",
+        "name": "batch",
         "type": "tuple[]"
       }
     ],
