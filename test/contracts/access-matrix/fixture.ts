@@ -225,14 +225,9 @@ export const who = (c: Fixture, actor: Actor): Address => getAddress(c.wallets[a
 /** Transaction options that send as `actor`. */
 export const by = (c: Fixture, actor: Actor) => ({ account: c.wallets[actor].account });
 
-/** What a call does for one actor. */
-export type Outcome =
-  /** Reverts with this custom error and exactly these arguments. */
-  | { error: string; args: readonly unknown[] }
-  /** Succeeds but refuses in an event (ConsentManager.requestAccess logs a denied request). */
-  | { event: string; args: readonly unknown[] };
+/** What a refused call does for one actor: it reverts with this custom error and exactly these arguments. */
+export type Outcome = { error: string; args: readonly unknown[] };
 export const revert = (error: string, ...args: unknown[]): Outcome => ({ error, args });
-export const emits = (event: string, ...args: unknown[]): Outcome => ({ event, args });
 
 export interface Row {
   /** The function, as `toFunctionSignature` spells it (tuples through `T`): "share(address,address,uint8,uint48)". */
