@@ -8,6 +8,7 @@ import {
   type Chain,
   type Hex,
   type PublicClient,
+  type TransactionReceipt,
   type Transport,
   type WalletClient,
 } from "viem";
@@ -20,6 +21,16 @@ import {
   recordRegistryAbi,
   researchPoolAbi,
 } from "./abis.ts";
+import {
+  CONTRACT_ABIS,
+  ERRORS_ABI,
+  toWriteRequest,
+  type CaduceusContractName,
+  type ChainCall,
+  type ReadArgs,
+  type ReadFunction,
+  type ReadResult,
+} from "./calls.ts";
 import type { Deployment } from "./deployments.ts";
 import { toChainError, WrongNetworkError } from "./errors.ts";
 import { AUDIT_OUTCOME, recordIdOf, REGISTER_RECORD_TYPES, type AuditOutcomeName } from "./records.ts";
@@ -330,7 +341,52 @@ export class CaduceusChain {
     return this.walletClient;
   }
 
+  /** A typed view call on one of the deployment's contracts; failures become CaduceusErrors. */
+  async read<C extends CaduceusContractName, const F extends ReadFunction<C>>(
+    contract: C,
+    functionName: F,
+    ...[args]: ReadArgs<C, F> extends readonly [] ? [args?: ReadArgs<C, F>] : [args: ReadArgs<C, F>]
+  ): Promise<ReadResult<C, F>> {
+    const result = await this.call(() =>
+      this.publicClient.readContract({
+        address: this.deployment.contracts[contract].address,
+        abi: [...(CONTRACT_ABIS[contract] as Abi), ...ERRORS_ABI] as Abi,
+        functionName: functionName as string,
+        args: (args ?? []) as readonly unknown[],
+      }),
+    );
+    return result as ReadResult<C, F>;
+  }
+
+  /** Runs `call` as this account without sending it: the contract's verdict before any work is done. */
+  async simulate(call: ChainCall): Promise<void> {
+    const signer = this.signer();
+    await this.call(() => this.publicClient.simulateContract({ ...toWriteRequest(this.deployment, call), account: signer.account }));
+  }
+
   /**
+   * Sends a prepared call from this account: simulate → write → wait, so the revert reason surfaces
+   * before anything is signed. Every failure becomes a CaduceusError.
+   */
+  async submit(call: ChainCall): Promise<{ hash: Hex; receipt: TransactionReceipt }> {
+    const signer = this.signer();
+    await this.assertNetwork();
+    return this.call(async () => {
+      const { request } = await this.publicClient.simulateContract({
+        ...toWriteRequest(this.deployment, call),
+        account: signer.account,
+      });
+      const hash = await signer.writeContract(request);
+      const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") {
+        throw new CaduceusError("TX_REVERTED", `Transaction ${hash} (${call.functionName}) was mined but reverted.`);
+      }
+      return { hash, receipt };
+    });
+  }
+
+  /**
+   * @deprecated Untyped; use `submit(chainCall(...))`. Kept until every caller has moved.
    * simulate → write → wait: the revert reason surfaces before anything is signed. Used by the
    * workflow modules (records, access); `abi` may add the errors of contracts the call reaches.
    * `value` is the ETH (wei) sent with the call, for payable functions.

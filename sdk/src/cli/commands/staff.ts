@@ -3,6 +3,7 @@
  * the account accepts from its own keystore; nobody becomes a hospital's doctor without that.
  */
 import { getAddress, isAddress, type Address } from "viem";
+import { chainCall } from "../../chain/calls.ts";
 import { RpcQueryBackend } from "../../query/rpc.ts";
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../exit-codes.ts";
@@ -49,6 +50,6 @@ export async function staffCommand(ctx: CliContext, out: Output, args: string[])
   const { fn, says } = WRITES[sub as keyof typeof WRITES];
   const account = address(target, sub === "accept" ? "the hospital" : "the account");
   const chain = await ctx.chain(true);
-  const { hash } = await chain.write(chain.consortium, fn, [account]);
+  const { hash } = await chain.submit(chainCall("consortium", fn, [account]));
   out.result({ action: sub, account, transaction: hash }, says(account));
 }
