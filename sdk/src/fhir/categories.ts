@@ -1,35 +1,18 @@
 /**
- * Coarse record categories: the only clinical information the chain ever sees. Same names and
- * numbers as `enum Category` in contracts/types/Records.sol (a test checks that they agree).
+ * How a record's FHIR resources choose its coarse category (the categories themselves are in
+ * record-category.ts and re-exported here).
  *
  * How a set of FHIR resources maps to a category is documented in docs/fhir.md ("Categories").
  */
+import { RecordCategory } from "./record-category.ts";
 import type { FhirResource } from "./types.ts";
 
-export const RecordCategory = {
-  Visit: 0,
-  Lab: 1,
-  Imaging: 2,
-  Medication: 3,
-  Immunization: 4,
-  Document: 5,
-  Other: 6,
-} as const;
-
-export type RecordCategory = (typeof RecordCategory)[keyof typeof RecordCategory];
-export type RecordCategoryName = keyof typeof RecordCategory;
-
-const NAMES: readonly RecordCategoryName[] = ["Visit", "Lab", "Imaging", "Medication", "Immunization", "Document", "Other"];
-
-export function isRecordCategory(value: unknown): value is RecordCategory {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < NAMES.length;
-}
-
-/** The name of a category number ("Lab" for 1); throws RangeError for a number outside the enum. */
-export function recordCategoryName(category: number): RecordCategoryName {
-  if (!isRecordCategory(category)) throw new RangeError(`${category} is not a record category (0..${NAMES.length - 1})`);
-  return NAMES[category]!;
-}
+export {
+  RecordCategory,
+  isRecordCategory,
+  recordCategoryName,
+  type RecordCategoryName,
+} from "./record-category.ts";
 
 /** Resource types that describe administration, billing or actors, not care: they cast no vote. */
 const ADMINISTRATIVE = new Set([
@@ -150,7 +133,7 @@ const DOMINANT: readonly RecordCategory[] = [
  * 5. otherwise → `fallback` (Visit for an encounter, Other for resources linked to no encounter).
  */
 export function categorizeResources(resources: Iterable<FhirResource>, fallback: RecordCategory): RecordCategory {
-  const counts = new Array<number>(NAMES.length).fill(0);
+  const counts = new Array<number>(Object.keys(RecordCategory).length).fill(0);
   let total = 0;
   for (const resource of resources) {
     const vote = resourceVote(resource);

@@ -3,7 +3,7 @@
  * the splitter moves resources around without interpreting most of their fields, and everything it
  * does not understand must survive a split and join unchanged.
  */
-import type { RecordCategory } from "./categories.ts";
+import type { RecordCategory } from "./record-category.ts";
 
 /** Any FHIR resource: only `resourceType` is required; every other field is carried through untouched. */
 export interface FhirResource {
