@@ -65,7 +65,7 @@ export function grantDeidentifier(keys: RecipientKeyPairs, grantee: Address, pur
       throw new CaduceusError("CANNOT_DEIDENTIFY", `A ${meta.mediaType} record cannot be de-identified automatically; leave it out of an anonymized delivery.`);
     }
     const json: unknown = JSON.parse(new TextDecoder().decode(plaintext));
-    return new TextEncoder().encode(JSON.stringify(deidentify(json, { secret, dateShiftDays })));
+    return new TextEncoder().encode(JSON.stringify(deidentify(json, { level: "deidentified", secret, dateShiftDays })));
   };
 }
 

@@ -71,3 +71,17 @@ export class BinaryRecordError extends FhirError {
     super("BINARY_RECORD_INVALID", message);
   }
 }
+
+/** A resource given on its own to the de-identifier is of a type that no de-identified copy may hold. */
+export class FhirNotDeidentifiableError extends FhirError {
+  readonly resourceType: string;
+
+  constructor(resourceType: string) {
+    super(
+      "FHIR_NOT_DEIDENTIFIABLE",
+      `A ${resourceType} resource cannot go into a de-identified copy (its type is not on the allow-list, docs/fhir.md); ` +
+        "pass a Bundle instead, from which such resources are dropped and counted.",
+    );
+    this.resourceType = resourceType;
+  }
+}

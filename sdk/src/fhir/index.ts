@@ -22,4 +22,14 @@ export { splitBundle, type SplitOptions } from "./split.ts";
 export { joinRecords, type JoinOptions } from "./join.ts";
 export { binaryRecord, detectMediaType } from "./binary.ts";
 export { sensitiveStrings } from "./privacy.ts";
-export { deidentify, dateShiftForGrant, type DeidentifyOptions } from "./deidentify.ts";
+export {
+  deidentify,
+  deidentifyWithReport,
+  dateShiftForGrant,
+  DEIDENTIFICATION_LEVELS,
+  MAX_DATE_SHIFT_DAYS,
+  type DeidentificationLevel,
+  type DeidentificationReport,
+  type DeidentifyOptions,
+} from "./deidentify.ts";
+export { ALLOW_LIST, ALLOWED_EXTENSIONS, STANDARD_CODE_SYSTEMS, RESTRICTED_ZIP3 } from "./allow-list.ts";

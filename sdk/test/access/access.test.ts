@@ -57,7 +57,7 @@ let researcher: CaduceusChain;
 
 /** The de-identifier the patient's client uses for anonymized grants (a fixed per-grant secret here). */
 const deidentifyRecord: Deidentifier = (plaintext) =>
-  new TextEncoder().encode(JSON.stringify(deidentify(JSON.parse(new TextDecoder().decode(plaintext)), { secret: new Uint8Array(32).fill(7), dateShiftDays: -17 })));
+  new TextEncoder().encode(JSON.stringify(deidentify(JSON.parse(new TextDecoder().decode(plaintext)), { level: "deidentified", secret: new Uint8Array(32).fill(7), dateShiftDays: -17 })));
 
 before(async () => {
   lc = await startLocalChain();
