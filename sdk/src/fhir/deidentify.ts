@@ -179,7 +179,7 @@ class Walker {
       return undefined;
     }
     const type = value.resourceType;
-    const rules = (ALLOW_LIST as Readonly<Record<string, Readonly<Record<string, Rule>>>>)[type];
+    const rules = Object.hasOwn(ALLOW_LIST, type) ? (ALLOW_LIST as Readonly<Record<string, Readonly<Record<string, Rule>>>>)[type] : undefined;
     if (!rules) {
       const key = /^[A-Z][A-Za-z]{1,63}$/.test(type) ? type : "unknown";
       this.report.droppedResources[key] = (this.report.droppedResources[key] ?? 0) + 1;
@@ -341,7 +341,8 @@ class Walker {
       else if (key === "code" && typeof v === "string" && v.length <= 32) out.code = v;
       else this.dropped(kindOf(key, v), v);
     }
-    const perYear = YEARS_PER_UNIT[typeof out.code === "string" ? out.code : typeof out.unit === "string" ? out.unit : ""];
+    const unit = typeof out.code === "string" ? out.code : typeof out.unit === "string" ? out.unit : "";
+    const perYear = Object.hasOwn(YEARS_PER_UNIT, unit) ? YEARS_PER_UNIT[unit] : undefined;
     if (this.level === "deidentified" && perYear !== undefined && typeof out.value === "number" && out.value * perYear >= OLDEST_AGE) {
       this.generalized("age grouped as 90 or older");
       return { value: OLDEST_AGE, comparator: ">=", unit: "a", system: "http://unitsofmeasure.org", code: "a" };

@@ -333,6 +333,17 @@ describe("FHIR de-identification by allow-list", () => {
     });
   });
 
+  it("a resourceType or unit named like an Object property (constructor, __proto__) is no loophole", () => {
+    const { copy, report } = deidentifyWithReport(
+      { resourceType: "Bundle", type: "collection", entry: [{ resource: { resourceType: "constructor", name: "Eleanor Vance" } }, { resource: { resourceType: "toString", id: "x" } }] },
+      options("deidentified"),
+    );
+    assert.equal(copy.entry, undefined);
+    assert.deepEqual(report.droppedResources, { unknown: 2 });
+    const age = deidentify({ resourceType: "Observation", status: "final", valueQuantity: { value: 95, unit: "constructor" } }, options("deidentified"));
+    assert.deepEqual(age.valueQuantity, { value: 95, unit: "constructor" });
+  });
+
   it("limited keeps the precision of partial dates and crosses month and leap-year boundaries", () => {
     const input = { resourceType: "Observation", status: "final", issued: "2020-02-28T23:30:00.123+08:00", effectivePeriod: { start: "2021-03", end: "2021" } };
     const out = deidentify(input, options("limited", 2));
