@@ -13,7 +13,7 @@
  */
 import { getAddress, type Address, type Hex } from "viem";
 import { CaduceusError } from "../errors.ts";
-import { byPosition } from "./logs.ts";
+import { byPosition } from "./map.ts";
 import type { PolicyTerms } from "../chain/access.ts";
 import {
   EMERGENCY_STATUS,
