@@ -2,15 +2,8 @@
 import { getAddress, type Address, type Hex } from "viem";
 import { STUDY_STATUS } from "../../chain/research.ts";
 import { byPosition, foldContributions, parseStudyCursor, studyAt, type ContributionEvent } from "../map.ts";
-import {
-  pageSize,
-  type DataContribution,
-  type FundingStep,
-  type Page,
-  type PageRequest,
-  type ResearcherOverview,
-  type Study,
-} from "../types.ts";
+import { pageSize, type Page, type PageRequest } from "../types.ts";
+import type { DataContribution, FundingStep, ResearcherOverview, Study } from "../types.ts";
 import { enumOf, eventRef, lower, type Ev, type Id, type SubgraphClient } from "./client.ts";
 import { DOCUMENTS } from "./documents.ts";
 
@@ -54,23 +47,23 @@ export async function studies(subgraph: SubgraphClient, page?: PageRequest): Pro
     subgraph.query<{ studies: StudyRow[] }>(DOCUMENTS.studies, { first: first + 1, skip }),
     subgraph.now(),
   ]);
-  const items = studies.slice(0, first).map((s) => study(s, now.timestamp));
+  const items = studies.slice(0, first).map((s) => studyOf(s, now.timestamp));
   return studies.length > first ? { items, cursor: String(skip + first) } : { items };
 }
 
-export async function studyById(subgraph: SubgraphClient, studyId: bigint): Promise<Study | undefined> {
+export async function study(subgraph: SubgraphClient, studyId: bigint): Promise<Study | undefined> {
   const [{ studies }, now] = await Promise.all([
     subgraph.query<{ studies: StudyRow[] }>(DOCUMENTS.study, { studyId: studyId.toString() }),
     subgraph.now(),
   ]);
-  return studies[0] && study(studies[0], now.timestamp);
+  return studies[0] && studyOf(studies[0], now.timestamp);
 }
 
 /** The studies with the given ids, newest first, at `now`. */
 export async function studiesByIds(subgraph: SubgraphClient, ids: bigint[], now: number): Promise<Study[]> {
   if (!ids.length) return [];
   const { studies } = await subgraph.query<{ studies: StudyRow[] }>(DOCUMENTS.studiesByIds, { ids: ids.map(String) });
-  return studies.map((s) => study(s, now));
+  return studies.map((s) => studyOf(s, now));
 }
 
 export async function researcher(subgraph: SubgraphClient, researcher: Address): Promise<ResearcherOverview> {
@@ -80,7 +73,7 @@ export async function researcher(subgraph: SubgraphClient, researcher: Address):
   ]);
   return {
     researcher,
-    studies: studies.map((s) => study(s, now.timestamp)),
+    studies: studies.map((s) => studyOf(s, now.timestamp)),
     contributions: foldContributions(contributionEvents(history)),
   };
 }
@@ -103,7 +96,7 @@ export async function fundingTokens(subgraph: SubgraphClient): Promise<Address[]
   return fundingTokens.map((t) => getAddress(t.id));
 }
 
-function study(s: StudyRow, now: number): Study {
+function studyOf(s: StudyRow, now: number): Study {
   return studyAt(
     {
       studyId: BigInt(s.studyId),

@@ -3,16 +3,8 @@ import { decodeEventLog, type Address } from "viem";
 import { researchPoolAbi } from "../../chain/abis.ts";
 import { addressTopic, uintTopic, type RawLog } from "../logs.ts";
 import { byPosition, foldContributions, parseStudyCursor, studyAt, type ContributionEvent, type StudyFields } from "../map.ts";
-import {
-  byAddress,
-  pageSize,
-  type DataContribution,
-  type FundingStep,
-  type Page,
-  type PageRequest,
-  type ResearcherOverview,
-  type Study,
-} from "../types.ts";
+import { byAddress, pageSize, type Page, type PageRequest } from "../types.ts";
+import type { DataContribution, FundingStep, ResearcherOverview, Study } from "../types.ts";
 import { topicOf, type Head, type LogSource, type Stamps } from "./source.ts";
 
 const STUDY_CREATED = topicOf(researchPoolAbi, "StudyCreated");
