@@ -45,24 +45,16 @@ export async function hospitalStaff(source: LogSource, hospital: Address): Promi
         case "HospitalReinstated":
           if (result) result.suspended = event.eventName === "HospitalSuspended";
           break;
-        case "StaffProposed": {
-          const proposal = { account: event.args.staff, proposedAt: -1 };
-          proposals.delete(proposal.account); // proposed again after a withdrawal: last in the order
-          proposals.set(proposal.account, proposal);
-          stamps.set(log, proposal, "proposedAt");
+        case "StaffProposed": // proposed again after a withdrawal: last in the order
+          stamps.set(log, putLast(proposals, { account: event.args.staff, proposedAt: -1 }), "proposedAt");
           break;
-        }
         case "StaffProposalWithdrawn":
           proposals.delete(event.args.staff);
           break;
-        case "StaffAdded": {
-          proposals.delete(event.args.staff); // accepted
-          const member = { account: event.args.staff, addedAt: -1 };
-          staff.delete(member.account); // re-added: last in the order
-          staff.set(member.account, member);
-          stamps.set(log, member, "addedAt");
+        case "StaffAdded": // accepted; re-added: last in the order
+          proposals.delete(event.args.staff);
+          stamps.set(log, putLast(staff, { account: event.args.staff, addedAt: -1 }), "addedAt");
           break;
-        }
         case "StaffRemoved":
           staff.delete(event.args.staff);
           break;
@@ -73,4 +65,11 @@ export async function hospitalStaff(source: LogSource, hospital: Address): Promi
     result.proposals = [...proposals.values()];
     return result;
   });
+}
+
+/** Puts `item` last in `map`'s insertion order (under its account) and returns it. */
+function putLast<T extends { account: Address }>(map: Map<Address, T>, item: T): T {
+  map.delete(item.account);
+  map.set(item.account, item);
+  return item;
 }
