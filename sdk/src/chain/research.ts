@@ -7,6 +7,15 @@
 export const STUDY_STATUS = ["Funding", "Funded", "Failed", "Cancelled"] as const;
 export type StudyStatusName = (typeof STUDY_STATUS)[number];
 
+/**
+ * A study's status at `now` (Unix seconds) as the contract's `statusOf` derives it from the stored
+ * one: a study still funding after its deadline has not reached its goal (reaching it stores
+ * `Funded`), so it has `Failed`. Funding stays open through the deadline second.
+ */
+export function studyStatusAt(stored: StudyStatusName, deadline: number, now: number): StudyStatusName {
+  return stored === "Funding" && now > deadline ? "Failed" : stored;
+}
+
 /** `DataStatus` by numeric value: a patient's data contribution to one study. */
 export const DATA_STATUS = ["None", "Submitted", "Accepted", "Rejected", "Paid"] as const;
 export type DataStatusName = (typeof DATA_STATUS)[number];

@@ -1,4 +1,5 @@
 import { keccak256, toBytes, type Hex } from "viem";
+import { Justification, type JustificationName } from "./emergency.ts";
 
 /**
  * Consortium role ids and HL7 PurposeOfUse codes, mirroring `contracts/types/Roles.sol` and
@@ -37,6 +38,20 @@ export function purposeSet(...purposes: PurposeName[]): bigint {
 /** The purposes in a bitmap, by name. */
 export function purposeNames(set: bigint): PurposeName[] {
   return (Object.keys(Purpose) as PurposeName[]).filter((p) => (set >> BigInt(Purpose[p])) & 1n);
+}
+
+/** The name of one purpose code (a bit position, as events carry it). */
+export function purposeName(code: number): PurposeName {
+  return purposeNames(1n << BigInt(code))[0];
+}
+
+const JUSTIFICATION_NAMES = Object.fromEntries(
+  Object.entries(Justification).map(([name, code]) => [code, name]),
+) as Record<number, JustificationName>;
+
+/** The name of an emergency request's justification code (as events carry it). */
+export function justificationName(code: number): JustificationName {
+  return JUSTIFICATION_NAMES[code];
 }
 
 /**

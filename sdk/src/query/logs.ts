@@ -42,14 +42,6 @@ export function uintTopic(value: bigint | number): Hex {
   return pad(`0x${BigInt(value).toString(16)}`);
 }
 
-/** Orders logs oldest first. */
-export function byPosition(
-  a: { blockNumber: bigint; logIndex: number },
-  b: { blockNumber: bigint; logIndex: number },
-): number {
-  return a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1;
-}
-
 const toQuantity = (n: bigint): Hex => `0x${n.toString(16)}`;
 
 export class LogReader {

@@ -5,7 +5,7 @@
  * Unix seconds, block numbers are `bigint` (as viem has them). See docs/query.md.
  */
 import type { Address, Hex } from "viem";
-import type { AccessLogEntry } from "../access/log.ts";
+import type { AccessLogEntry } from "./access-log.ts";
 import type { GrantStatusName, PolicyTerms } from "../chain/access.ts";
 import type { EmergencyStatusName, JustificationName } from "../chain/emergency.ts";
 import type { DataStatusName, RejectReasonName, StudyStatusName } from "../chain/research.ts";

@@ -1,14 +1,15 @@
 /**
  * The access log of one patient, read straight from the node: every policy change, request,
- * decision, share, revocation and key delivery, oldest first. The query layer (`../query/`) pages
- * it newest first, with the emergency events, for patients with long histories.
+ * decision, share, revocation and key delivery, oldest first. The backends (`QueryBackend.accessLog`)
+ * page it newest first, with the emergency events, for patients with long histories; the RPC one
+ * decodes its logs with `decodeAccessLogEntry`. Re-exported by `../access/index.ts`.
  */
 import { decodeEventLog, type Address, type Hex } from "viem";
 import { consentManagerAbi } from "../chain/abis.ts";
 import { DENY_REASON, REQUEST_OUTCOME } from "../chain/access.ts";
 import type { CaduceusChain } from "../chain/client.ts";
-import { purposeNames, type PurposeName } from "../chain/roles.ts";
-import { addressTopic, LogReader, type RawLog } from "../query/logs.ts";
+import { purposeName, purposeNames, type PurposeName } from "../chain/roles.ts";
+import { addressTopic, LogReader, type RawLog } from "./logs.ts";
 
 export type AccessLogEntry = {
   blockNumber: bigint;
@@ -47,8 +48,6 @@ export type AccessLogEntry = {
       deidentifiedCopy: boolean;
     }
 );
-
-const purposeName = (code: number): PurposeName => purposeNames(1n << BigInt(code))[0];
 
 /** Every ConsentManager event about `patient` (the first indexed argument of each), oldest first. */
 export async function accessLog(chain: CaduceusChain, patient: Address): Promise<AccessLogEntry[]> {
